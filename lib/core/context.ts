@@ -1,0 +1,15 @@
+import type { AxiosInstance } from 'axios';
+import type { GssProvider } from '../gss/provider';
+import type { ResolvedOptions } from '../options';
+import type { ExpiringOriginSet } from './origin-memory';
+
+/** What both interceptors of one installed plugin share. */
+export interface PluginContext {
+  readonly options: ResolvedOptions;
+  /** Already wrapped by `limitGss`. */
+  readonly gss: GssProvider;
+  /** The instance the plugin is installed on: re-sends go through it. */
+  readonly instance: AxiosInstance;
+  readonly memory: ExpiringOriginSet;
+  readonly platform: NodeJS.Platform;
+}

@@ -1,0 +1,37 @@
+import type { AxiosResponse } from 'axios';
+import { MutualAuthenticationError } from '../errors/mutual-authentication-error';
+import { readNegotiate } from '../http/negotiate-challenge';
+import type { Negotiation } from './negotiation';
+
+/**
+ * Mutual authentication (RFC 4559 section 5): the server's last `WWW-Authenticate: Negotiate
+ * <token>` must step the context to completion. Under 'required' a response without that
+ * token fails too: on plain http nothing else says the response came from the server the
+ * ticket was for. A failure withholds the response; the error carries only the config.
+ */
+export async function verifyMutual(negotiation: Negotiation, response: AxiosResponse): Promise<void> {
+  if (negotiation.mutual === 'disabled') {
+    negotiation.finish();
+    return;
+  }
+  const offer = readNegotiate(response.headers['www-authenticate']);
+  let problem: string | undefined;
+  if (offer.kind === 'token') problem = await negotiation.verify(offer.token);
+  else if (offer.kind === 'invalid') problem = offer.reason;
+  else if (negotiation.mutual === 'required') {
+    problem =
+      'the response carries no Negotiate token. If the resource does not require authentication, ' +
+      "set `mutual: 'optional'` for it; otherwise the response may not come from the authenticated server";
+  }
+  if (problem === undefined) {
+    negotiation.finish();
+    return;
+  }
+  negotiation.finish();
+  throw new MutualAuthenticationError(
+    `Mutual authentication with ${negotiation.host} (SPN ${negotiation.spn}) failed on HTTP ${response.status}: ` +
+      `${problem}. The response was withheld. Fix: check that the server is the one registered as ${negotiation.spn} ` +
+      'and that nothing between you and it rewrites WWW-Authenticate.',
+    { spn: negotiation.spn, host: negotiation.host, config: response.config },
+  );
+}

@@ -1,0 +1,163 @@
+import { classifyGssError } from '../errors/classify';
+import { KerberosAuthError } from '../errors/kerberos-auth-error';
+import type { GssContext, GssProvider } from '../gss/provider';
+import type { MutualMode } from '../options';
+import type { RequestPlan } from './plan';
+
+/**
+ * The config key that carries a request's negotiation from the request interceptor to the
+ * response interceptor and across re-sends. A string, not a Symbol: axios's `mergeConfig`
+ * only copies string keys. The value is a class instance, which `mergeConfig` passes on by
+ * reference (it deep-copies plain objects only).
+ */
+export const STATE_KEY = 'axiosKerberosNegotiation';
+
+// An NTLMSSP message starts with "NTLMSSP\0" (`TlRMTVNTUA` in base64), bare or wrapped in
+// SPNEGO. NTLM's SPNEGO mechanism OID is 1.3.6.1.4.1.311.2.2.10; Kerberos's is 1.2.840.113554.1.2.2.
+const NTLM_SIGNATURE = Buffer.from('NTLMSSP\0', 'latin1');
+const NTLM_OID = Buffer.from('060a2b06010401823702020a', 'hex');
+const KRB5_OID = Buffer.from('06092a864886f712010202', 'hex');
+
+/**
+ * True when a token would authenticate with NTLM rather than Kerberos: an NTLMSSP message,
+ * or a SPNEGO offer that lists NTLM and not Kerberos.
+ */
+export function isNtlmToken(token: string): boolean {
+  if (token.startsWith('TlRMTVNTUA')) return true;
+  const bytes = Buffer.from(token, 'base64');
+  if (bytes.includes(NTLM_SIGNATURE)) return true;
+  return bytes.includes(NTLM_OID) && !bytes.includes(KRB5_OID);
+}
+
+/**
+ * One request's Kerberos exchange: one GSS context, created for this request only (a
+ * context shared between requests is requests-kerberos's concurrency bug), stepped once
+ * per server token, never reused after it completes, and never sending a token twice
+ * (the server's replay cache would reject it).
+ */
+export class Negotiation {
+  /** Tokens sent in answer to a 401 (the pre-emptive token is not counted). */
+  rounds = 0;
+  #finished = false;
+  #pendingRedirect: { origin: string; header: string } | undefined;
+
+  private constructor(
+    readonly plan: RequestPlan,
+    private readonly context: GssContext,
+  ) {}
+
+  get spn(): string {
+    return this.plan.spn;
+  }
+
+  get host(): string {
+    return this.plan.host;
+  }
+
+  get mutual(): MutualMode {
+    return this.plan.mutual;
+  }
+
+  get complete(): boolean {
+    return this.context.complete;
+  }
+
+  /** Creates the context and its first token. */
+  static async start(gss: GssProvider, plan: RequestPlan): Promise<{ negotiation: Negotiation; token: string }> {
+    try {
+      const context = await gss.createContext(plan.spn, {
+        principal: plan.principal,
+        delegate: plan.delegate,
+        mutual: plan.mutual !== 'disabled',
+        mechanism: plan.mechanism,
+      });
+      const negotiation = new Negotiation(plan, context);
+      const token = await context.step('');
+      if (token === null) throw new Error('GSS produced no initial token');
+      return { negotiation, token: negotiation.checkToken(token) };
+    } catch (error) {
+      throw classifyGssError(error, plan.spn, plan.host);
+    }
+  }
+
+  /**
+   * Steps the context with a server token (a 401 continuation, RFC 4559 section 5).
+   * Returns the next token to send, or throws ERR_KERBEROS_REJECTED when the context
+   * cannot continue: it is complete, the token does not step, or no token comes out.
+   */
+  async continueWith(serverToken: string): Promise<string> {
+    if (this.#finished || this.complete) {
+      throw this.rejected('the server asked for another round after the handshake had completed');
+    }
+    let token: string | null;
+    try {
+      token = await this.context.step(serverToken);
+    } catch (error) {
+      if (error instanceof KerberosAuthError) throw error;
+      throw this.rejected('its Negotiate token could not be processed (the ticket is not for this server?)', error);
+    }
+    if (token === null) throw this.rejected('the handshake produced nothing more to send');
+    return this.checkToken(token);
+  }
+
+  /**
+   * Verifies the server's final token (mutual authentication, RFC 4559 section 5):
+   * stepping it must succeed and leave the context complete. Single use.
+   * Returns an error message when verification fails, or undefined when it holds.
+   */
+  async verify(serverToken: string): Promise<string | undefined> {
+    if (this.#finished) return 'the handshake had already been verified once';
+    this.#finished = true;
+    if (this.complete) return 'the context was already complete, so the server token cannot be checked';
+    try {
+      await this.context.step(serverToken);
+    } catch (error) {
+      if (error instanceof KerberosAuthError) throw error;
+      return `the server's token did not verify (${error instanceof Error ? error.message : String(error)})`;
+    }
+    return this.complete ? undefined : "the server's token did not complete the handshake";
+  }
+
+  /**
+   * Holds an Authorization value until a redirect hop goes to `origin`: the re-sent request
+   * starts at the original URL, and the token is only for the host that challenged.
+   */
+  holdForRedirect(origin: string, header: string): void {
+    this.#pendingRedirect = { origin, header };
+  }
+
+  /** The held Authorization value, once, if `origin` is the host it was minted for. */
+  takePendingRedirect(origin: string | undefined): string | undefined {
+    const pending = this.#pendingRedirect;
+    if (pending === undefined || pending.origin !== origin) return undefined;
+    this.#pendingRedirect = undefined;
+    return pending.header;
+  }
+
+  /** Marks the exchange finished without a server token (mutual 'optional' or 'disabled'). */
+  finish(): void {
+    this.#finished = true;
+  }
+
+  rejected(why: string, cause?: unknown): KerberosAuthError {
+    return new KerberosAuthError(
+      'ERR_KERBEROS_REJECTED',
+      `${this.host} rejected Kerberos authentication for SPN ${this.spn}: ${why}. Fix: check that the server's keytab ` +
+        'holds this SPN with the current key version (kvno), that your principal is authorised there, and run `klist` to see your tickets.',
+      { cause, spn: this.spn, host: this.host },
+    );
+  }
+
+  /** SPNEGO may fall back to NTLM on some systems; an NTLM token is never sent. */
+  private checkToken(token: string): string {
+    if (isNtlmToken(token)) {
+      throw new KerberosAuthError(
+        'ERR_KERBEROS_NTLM_REFUSED',
+        `GSS offered an NTLM token instead of Kerberos for ${this.host} (SPN ${this.spn}); it was not sent. ` +
+          'Fix: get a Kerberos ticket (`kinit`) and make sure the SPN exists, so SPNEGO does not fall back to NTLM.',
+        { spn: this.spn, host: this.host },
+      );
+    }
+    return token;
+  }
+}

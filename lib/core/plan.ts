@@ -1,0 +1,77 @@
+import { KerberosAuthError } from '../errors/kerberos-auth-error';
+import type { Mechanism } from '../gss/provider';
+import { normalizeHostname } from '../hosts';
+import type { KerberosRequestOptions, MutualMode, ResolvedOptions } from '../options';
+import { spnForUrl, toPlatformForm } from '../spn';
+
+/** Everything decided about one request before any GSS work. */
+export interface RequestPlan {
+  url: URL;
+  host: string;
+  spn: string;
+  mutual: MutualMode;
+  delegate: boolean;
+  principal: string | undefined;
+  mechanism: Mechanism;
+  /** The host may receive a token: it is in `hosts`, or `hosts` is unset. */
+  allowed: boolean;
+  /** Send a token with the first request, before any challenge. */
+  preemptive: boolean;
+}
+
+/** Remembers origins that asked for Negotiate, so later requests to them go pre-emptive. */
+export interface OriginMemory {
+  has(origin: string): boolean;
+}
+
+/**
+ * Decides, from the plugin options, the request's own `kerberos` options and the URL,
+ * which SPN to use, whether the host may get a token at all, whether to send one up front,
+ * and whether to delegate. Pure but for the memory lookup. Throws ERR_KERBEROS_UNTRUSTED_HOST
+ * when the request forces a token or delegation onto a host outside `hosts`.
+ */
+export function planRequest(
+  options: ResolvedOptions,
+  request: KerberosRequestOptions,
+  url: URL,
+  memory: OriginMemory,
+  platform: NodeJS.Platform = process.platform,
+): RequestPlan {
+  const host = normalizeHostname(url);
+  const listed = options.hosts?.matches(url) === true;
+  const allowed = options.hosts === undefined || listed;
+  const spn =
+    request.spn === undefined
+      ? spnForUrl(url, { service: options.service, spn: options.spn, platform })
+      : toPlatformForm(request.spn, platform);
+  if (request.spn !== undefined && !allowed) {
+    throw untrusted(host, spn, 'the request sets `kerberos.spn`');
+  }
+  let delegate = options.delegate?.matches(url) === true;
+  if (request.delegate !== undefined) {
+    // Delegation hands over the TGT, so it needs an explicit allowlist even per request.
+    if (request.delegate && !listed) throw untrusted(host, spn, 'the request sets `kerberos.delegate: true`');
+    delegate = request.delegate;
+  }
+  const wantsPreemptive = request.preemptive ?? options.preemptive;
+  return {
+    url,
+    host,
+    spn,
+    mutual: request.mutual ?? options.mutual ?? (url.protocol === 'https:' ? 'optional' : 'required'),
+    delegate,
+    principal: options.principal,
+    mechanism: options.mechanism,
+    allowed,
+    preemptive: wantsPreemptive && (listed || (allowed && memory.has(url.origin))),
+  };
+}
+
+function untrusted(host: string, spn: string, what: string): KerberosAuthError {
+  return new KerberosAuthError(
+    'ERR_KERBEROS_UNTRUSTED_HOST',
+    `Refusing to send a Kerberos token to ${host} (SPN ${spn}): ${what}, but ${host} is not in \`hosts\`. ` +
+      'Fix: add the host to the `hosts` option if it should receive your tickets.',
+    { spn, host },
+  );
+}

@@ -1,0 +1,71 @@
+import type { KerberosErrorCode } from './codes';
+
+/** What an error knows about the request it belongs to. Every field is optional. */
+export interface KerberosAuthErrorDetails {
+  /** The original error: a GSS failure from the native binding, an axios error, … */
+  cause?: unknown;
+  /** The service principal name the token was (or would have been) minted for. */
+  spn?: string;
+  /** The host the request went to. */
+  host?: string;
+  /** The axios request config. Non-enumerable: it may hold an `Authorization` header. */
+  config?: unknown;
+  /** The axios response, when there was one. Non-enumerable, like `config`. */
+  response?: unknown;
+}
+
+// A brand that survives two copies of this package in one process (ESM + CJS, or
+// two versions in node_modules), where `instanceof` alone would say no. Same idea
+// as undici's `Symbol.for('undici.error.UND_ERR')`.
+const BRAND = Symbol.for('axios-kerberos.error');
+
+/**
+ * The base class of every error this library throws. `code` is stable and documented
+ * in `docs/errors.md`; the message names the host or SPN and says how to fix it.
+ *
+ * The request config and response are attached as non-enumerable properties so that
+ * logging or `JSON.stringify`-ing an error never prints a Negotiate token.
+ */
+export class KerberosAuthError extends Error {
+  override name = 'KerberosAuthError';
+  readonly code: KerberosErrorCode;
+  readonly spn: string | undefined;
+  readonly host: string | undefined;
+  declare readonly config: unknown;
+  declare readonly response: unknown;
+
+  constructor(code: KerberosErrorCode, message: string, details: KerberosAuthErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.spn = details.spn;
+    this.host = details.host;
+    hide(this, 'config', details.config);
+    hide(this, 'response', details.response);
+    hide(this, BRAND, true);
+  }
+
+  /**
+   * Attaches the request config and, when given, the response, both non-enumerable, unless
+   * already set. Returns the error itself. @internal
+   */
+  withContext(config: unknown, response?: unknown): this {
+    if (this.config === undefined) hide(this, 'config', config);
+    if (this.response === undefined && response !== undefined) hide(this, 'response', response);
+    return this;
+  }
+}
+
+function hide(target: object, key: PropertyKey, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: false, writable: false, configurable: true });
+}
+
+/**
+ * True for any error thrown by axios-kerberos, also across duplicate copies of the
+ * package, where `instanceof` would fail.
+ */
+export function isKerberosAuthError(value: unknown): value is KerberosAuthError {
+  return (
+    value instanceof KerberosAuthError ||
+    (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true)
+  );
+}

@@ -1,0 +1,14 @@
+import { KerberosAuthError, type KerberosAuthErrorDetails } from './kerberos-auth-error';
+
+/**
+ * The server's final Negotiate token was missing (under `mutual: 'required'`) or did not
+ * verify: the response may not come from the server the ticket was for, so its data is
+ * withheld. Code `ERR_KERBEROS_MUTUAL_AUTH`.
+ */
+export class MutualAuthenticationError extends KerberosAuthError {
+  override name = 'MutualAuthenticationError';
+
+  constructor(message: string, details: KerberosAuthErrorDetails = {}) {
+    super('ERR_KERBEROS_MUTUAL_AUTH', message, details);
+  }
+}

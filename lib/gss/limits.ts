@@ -1,0 +1,76 @@
+import { KerberosAuthError } from '../errors/kerberos-auth-error';
+import type { GssContext, GssContextOptions, GssProvider } from './provider';
+
+/** Bounds on native GSS work; see `timeout` and `maxConcurrentGss` in the options. */
+export interface GssLimits {
+  /** Milliseconds one GSS call (queueing included) may take before ERR_KERBEROS_TIMEOUT. */
+  timeout: number;
+  /** GSS calls allowed on libuv's thread pool at once. */
+  maxConcurrent: number;
+}
+
+/**
+ * Every `kerberos` call runs on libuv's thread pool (4 threads by default, shared with
+ * `fs`, `dns.lookup` and zlib). A KDC that accepts connections and never answers holds
+ * a pool thread for about 25 s inside MIT krb5 (its own per-KDC timeouts), and nothing
+ * can cancel it. So: at most `maxConcurrent` GSS calls are in the pool at once, a slot is
+ * only freed when the native call really returns, and callers stop waiting after
+ * `timeout` ms. A dead KDC then costs the process at most `maxConcurrent` pool threads.
+ */
+export function limitGss(provider: GssProvider, limits: GssLimits): GssProvider {
+  const semaphore = new Semaphore(limits.maxConcurrent);
+  const run = <T>(spn: string, what: string, call: () => Promise<T>): Promise<T> =>
+    withTimeout(semaphore.run(call), limits.timeout, spn, what);
+  return {
+    async createContext(spn: string, options: GssContextOptions): Promise<GssContext> {
+      const context = await run(spn, 'setting up the security context', () => provider.createContext(spn, options));
+      return {
+        get complete() {
+          return context.complete;
+        },
+        step: (serverToken) => run(spn, 'computing a token', () => context.step(serverToken)),
+      };
+    },
+  };
+}
+
+class Semaphore {
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // A freed slot is handed straight to the next waiter, so a caller arriving in between
+    // cannot take it too and push the count over the limit.
+    if (this.#active >= this.limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next === undefined) this.#active--;
+      else next();
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, spn: string, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new KerberosAuthError(
+          'ERR_KERBEROS_TIMEOUT',
+          `Kerberos timed out after ${ms} ms ${what} for SPN ${spn}. Fix: the KDC is probably not answering; ` +
+            'check the `kdc` entries of the realm in krb5.conf (KRB5_CONFIG) and the network path to them, or raise `timeout`.',
+          { spn },
+        ),
+      );
+    }, ms);
+    timer.unref();
+  });
+  // The losing promise may still reject later; mark it handled so it is not an unhandled rejection.
+  promise.catch(() => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,78 @@
+import { optionError } from './errors/option-error';
+
+/**
+ * One entry of a host allowlist:
+ * - `'api.corp.example.com'`: exactly that host name (or IP address);
+ * - `'*.corp.example.com'`: any subdomain of `corp.example.com`, at any depth, but not
+ *   `corp.example.com` itself (list it too if it should match);
+ * - a `RegExp`, tested against the URL's host name (lower case, no port, IPv6 without brackets);
+ * - a function that receives the request URL and returns whether it matches.
+ */
+export type HostPattern = string | RegExp | ((url: URL) => boolean);
+
+/** A compiled allowlist: `matches(url)` is cheap, patterns were validated once. */
+export interface HostMatcher {
+  matches(url: URL): boolean;
+}
+
+/**
+ * The host name as SPNs and allowlists see it: lower case (URL does it), IPv6 without
+ * brackets, internationalised names in their ASCII (punycode) form (URL does it), and
+ * no trailing dot, since `host.example.` and `host.example` are the same host to DNS
+ * but the service principal is registered without the dot.
+ */
+export function normalizeHostname(url: URL): string {
+  let host = url.hostname;
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host.endsWith('.')) host = host.slice(0, -1);
+  return host;
+}
+
+/**
+ * Compiles host patterns once, so the per-request check is a set lookup plus a few
+ * suffix tests. Throws `ERR_KERBEROS_OPTIONS` naming `option` for an invalid entry.
+ */
+export function compileHosts(patterns: HostPattern | readonly HostPattern[], option: string): HostMatcher {
+  const list: readonly unknown[] = Array.isArray(patterns) ? patterns : [patterns];
+  const exact = new Set<string>();
+  const suffixes: string[] = [];
+  const tests: ((url: URL, host: string) => boolean)[] = [];
+  for (const pattern of list) {
+    if (typeof pattern === 'string') {
+      if (pattern.startsWith('*.')) suffixes.push('.' + hostOf(pattern.slice(2), option));
+      else exact.add(hostOf(pattern, option));
+    } else if (pattern instanceof RegExp) {
+      // A global or sticky RegExp keeps state in lastIndex between calls; copy without those flags.
+      const regexp = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+      tests.push((_url, host) => regexp.test(host));
+    } else if (typeof pattern === 'function') {
+      const fn = pattern as (url: URL) => unknown;
+      tests.push((url) => fn(url) === true);
+    } else {
+      throw optionError(option, `an entry is ${describe(pattern)}; expected a host name, '*.suffix', a RegExp or a function`);
+    }
+  }
+  return {
+    matches(url: URL): boolean {
+      const host = normalizeHostname(url);
+      if (exact.has(host)) return true;
+      if (suffixes.some((suffix) => host.endsWith(suffix))) return true;
+      return tests.some((test) => test(url, host));
+    },
+  };
+}
+
+function hostOf(name: string, option: string): string {
+  if (name === '' || /[/\s@?#]/.test(name) || name.includes('*')) {
+    throw optionError(option, `'${name}' is not a host name (use 'host.example.com' or '*.example.com')`);
+  }
+  try {
+    return normalizeHostname(new URL(`http://${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}`));
+  } catch {
+    throw optionError(option, `'${name}' is not a valid host name`);
+  }
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}

@@ -1,0 +1,17 @@
+import './augment';
+
+export { kerberosAuth } from './plugin';
+export type { KerberosAuthHandle, KerberosAuthPlugin } from './plugin';
+export { spnForUrl } from './spn';
+export type { SpnOptions } from './spn';
+export { DEFAULT_OPTIONS } from './options';
+export type { KerberosAuthOptions, KerberosRequestOptions, MutualMode } from './options';
+export type { HostPattern } from './hosts';
+export type { Mechanism } from './gss/provider';
+export { KerberosAuthError, isKerberosAuthError } from './errors/kerberos-auth-error';
+export type { KerberosAuthErrorDetails } from './errors/kerberos-auth-error';
+export { MutualAuthenticationError } from './errors/mutual-authentication-error';
+export { ERROR_CODES } from './errors/codes';
+export type { KerberosErrorCode } from './errors/codes';
+// Not exported on purpose: the GSS provider seam, the challenge parser and the
+// interceptor internals. They may change in any release.

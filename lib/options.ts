@@ -1,0 +1,237 @@
+import { optionError } from './errors/option-error';
+import type { Mechanism } from './gss/provider';
+import { compileHosts, type HostMatcher, type HostPattern } from './hosts';
+
+/** How strictly the server's final token is checked (mutual authentication). */
+export type MutualMode = 'required' | 'optional' | 'disabled';
+
+/** Options of `kerberosAuth()`. Every option is validated once, when the plugin is made. */
+export interface KerberosAuthOptions {
+  /**
+   * The allowlist of hosts that may ever receive a Kerberos token: an exact host name,
+   * `'*.suffix'` (any subdomain), a `RegExp` on the host name, or `(url: URL) => boolean`.
+   * Requests to these hosts get a token up front (see `preemptive`), and only these hosts'
+   * challenges are answered. When unset, nothing is sent up front and a Negotiate challenge
+   * from any host is answered, as curl and requests-kerberos do.
+   * @default undefined
+   */
+  hosts?: HostPattern | readonly HostPattern[];
+  /**
+   * Send the token with the first request to a host in `hosts`, saving the 401 round trip.
+   * @default true
+   */
+  preemptive?: boolean;
+  /**
+   * The service part of the SPN built from the URL (`<service>@<host>`).
+   * @default 'HTTP'
+   */
+  service?: string;
+  /**
+   * A fixed SPN (`'HTTP@api.example.com'`), or a function from the request URL to one.
+   * Overrides `service` and the host mapping.
+   * @default undefined
+   */
+  spn?: string | ((url: URL) => string);
+  /**
+   * Mutual authentication: `'required'` fails a response that lacks a valid server token;
+   * `'optional'` verifies the server's token whenever one is sent and fails if it does not
+   * verify; `'disabled'` does not ask for or check one.
+   * @default 'required' for http: URLs (nothing else authenticates the server), 'optional' for https:
+   */
+  mutual?: MutualMode;
+  /**
+   * `'spnego'` (RFC 4559, what browsers and mod_auth_gssapi expect) or `'kerberos'` (raw krb5
+   * tokens, like requests-kerberos sends).
+   * @default 'spnego'
+   */
+  mechanism?: Mechanism;
+  /**
+   * The client principal to use from the credential cache (`'alice@EXAMPLE.COM'`).
+   * Ignored on Windows, where SSPI uses the logged-on user.
+   * @default the credential cache's default principal
+   */
+  principal?: string;
+  /**
+   * Credential delegation: `true` forwards your ticket-granting ticket to every host in
+   * `hosts` (which must then be set); a pattern or list delegates only to hosts that match
+   * it and `hosts`. Never to proxies.
+   * @default false
+   */
+  delegate?: boolean | HostPattern | readonly HostPattern[];
+  /**
+   * The most 401 round trips one request may take before failing with ERR_KERBEROS_REJECTED.
+   * @default 3
+   */
+  maxRounds?: number;
+  /**
+   * Milliseconds one GSS operation (talking to the KDC included) may take before the request
+   * fails with ERR_KERBEROS_TIMEOUT. MIT krb5 alone waits about 25 s for a silent KDC.
+   * @default 5000
+   */
+  timeout?: number;
+  /**
+   * GSS operations allowed at once. They run on libuv's thread pool (4 threads by default,
+   * shared with `fs` and `dns.lookup`), so a dead KDC can never hold more than this many.
+   * @default 2
+   */
+  maxConcurrentGss?: number;
+}
+
+/** What a single request may override, under the `kerberos` key of its axios config. */
+export interface KerberosRequestOptions {
+  /** A fixed SPN for this request. Outside `hosts` this fails with ERR_KERBEROS_UNTRUSTED_HOST. */
+  spn?: string;
+  /** Mutual authentication for this request. */
+  mutual?: MutualMode;
+  /** Delegate (or not) for this request; only to hosts in `hosts`. */
+  delegate?: boolean;
+  /** Send the token up front (or not) for this request. */
+  preemptive?: boolean;
+}
+
+/** The options after validation: what the rest of the code sees. */
+export interface ResolvedOptions {
+  hosts: HostMatcher | undefined;
+  preemptive: boolean;
+  service: string;
+  spn: string | ((url: URL) => string) | undefined;
+  mutual: MutualMode | undefined;
+  mechanism: Mechanism;
+  principal: string | undefined;
+  delegate: HostMatcher | undefined;
+  maxRounds: number;
+  timeout: number;
+  maxConcurrentGss: number;
+}
+
+/** The defaults of every option that has one. */
+export const DEFAULT_OPTIONS = {
+  preemptive: true,
+  service: 'HTTP',
+  mechanism: 'spnego',
+  delegate: false,
+  maxRounds: 3,
+  timeout: 5000,
+  maxConcurrentGss: 2,
+} as const satisfies Partial<KerberosAuthOptions>;
+
+const MUTUAL_MODES: readonly MutualMode[] = ['required', 'optional', 'disabled'];
+const MECHANISMS: readonly Mechanism[] = ['spnego', 'kerberos'];
+const KNOWN = new Set<string>([
+  'hosts',
+  'preemptive',
+  'service',
+  'spn',
+  'mutual',
+  'mechanism',
+  'principal',
+  'delegate',
+  'maxRounds',
+  'timeout',
+  'maxConcurrentGss',
+]);
+
+/**
+ * Validates options once and merges them over `DEFAULT_OPTIONS`. Throws a
+ * `KerberosAuthError` with code ERR_KERBEROS_OPTIONS naming the offending option.
+ */
+export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw optionError('options', 'expected an object');
+  }
+  for (const key of Object.keys(input)) {
+    if (!KNOWN.has(key)) throw optionError(key, 'unknown option (check the spelling in docs/options.md)');
+  }
+  const o = { ...DEFAULT_OPTIONS, ...withoutUndefined(input) };
+  const hosts = input.hosts === undefined ? undefined : compileHosts(input.hosts, 'hosts');
+  return {
+    hosts,
+    preemptive: boolean('preemptive', o.preemptive),
+    service: nonEmptyString('service', o.service, /^[^@/\s]+$/, "a service name such as 'HTTP'"),
+    spn: spn('spn', o.spn),
+    mutual: input.mutual === undefined ? undefined : oneOf('mutual', input.mutual, MUTUAL_MODES),
+    mechanism: oneOf('mechanism', o.mechanism, MECHANISMS),
+    principal:
+      input.principal === undefined
+        ? undefined
+        : nonEmptyString('principal', input.principal, /^\S+$/, "a principal such as 'alice@EXAMPLE.COM'"),
+    delegate: resolveDelegate(o.delegate, hosts),
+    maxRounds: integer('maxRounds', o.maxRounds, 1, 10),
+    timeout: integer('timeout', o.timeout, 1, 600_000),
+    maxConcurrentGss: integer('maxConcurrentGss', o.maxConcurrentGss, 1, 64),
+  };
+}
+
+/** Validates the per-request `kerberos` key; `false` turns the plugin off for that request. */
+export function resolveRequestOptions(value: unknown): KerberosRequestOptions | false {
+  if (value === undefined || value === null) return {};
+  if (value === false) return false;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw optionError('kerberos', 'the per-request `kerberos` key must be false or an object');
+  }
+  const v = value as Record<string, unknown>;
+  const out: KerberosRequestOptions = {};
+  for (const key of Object.keys(v)) {
+    if (!['spn', 'mutual', 'delegate', 'preemptive'].includes(key)) {
+      throw optionError(`kerberos.${key}`, 'unknown per-request option (spn, mutual, delegate, preemptive)');
+    }
+  }
+  if (v.spn !== undefined) out.spn = nonEmptyString('kerberos.spn', v.spn, /^[^@/\s]+[@/]\S+$/, "an SPN such as 'HTTP@host'");
+  if (v.mutual !== undefined) out.mutual = oneOf('kerberos.mutual', v.mutual, MUTUAL_MODES);
+  if (v.delegate !== undefined) out.delegate = boolean('kerberos.delegate', v.delegate);
+  if (v.preemptive !== undefined) out.preemptive = boolean('kerberos.preemptive', v.preemptive);
+  return out;
+}
+
+function resolveDelegate(value: unknown, hosts: HostMatcher | undefined): HostMatcher | undefined {
+  if (value === false) return undefined;
+  if (value === true) {
+    if (hosts === undefined) {
+      throw optionError('delegate', '`delegate: true` forwards your TGT, so it needs `hosts` to say to whom; set `hosts`');
+    }
+    return hosts;
+  }
+  const own = compileHosts(value as HostPattern | HostPattern[], 'delegate');
+  // Delegation is a subset of where tokens go at all.
+  return hosts === undefined ? own : { matches: (url) => own.matches(url) && hosts.matches(url) };
+}
+
+function withoutUndefined<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw optionError(name, `expected true or false, got ${show(value)}`);
+  return value;
+}
+
+function integer(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw optionError(name, `expected a whole number from ${min} to ${max}, got ${show(value)}`);
+  }
+  return value;
+}
+
+function nonEmptyString(name: string, value: unknown, pattern: RegExp, expected: string): string {
+  if (typeof value !== 'string' || !pattern.test(value)) throw optionError(name, `expected ${expected}, got ${show(value)}`);
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw optionError(name, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(value)}`);
+  }
+  return value as T;
+}
+
+function spn(name: string, value: unknown): string | ((url: URL) => string) | undefined {
+  if (value === undefined || typeof value === 'function') return value as ((url: URL) => string) | undefined;
+  return nonEmptyString(name, value, /^[^@/\s]+[@/]\S+$/, "an SPN such as 'HTTP@host.example.com' or a function");
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
+}
