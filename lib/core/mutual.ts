@@ -10,24 +10,17 @@ import type { Negotiation } from './negotiation';
  * ticket was for. A failure withholds the response; the error carries only the config.
  */
 export async function verifyMutual(negotiation: Negotiation, response: AxiosResponse): Promise<void> {
-  if (negotiation.mutual === 'disabled') {
-    negotiation.finish();
-    return;
-  }
-  const offer = readNegotiate(response.headers['www-authenticate']);
+  const offer = negotiation.mutual === 'disabled' ? undefined : readNegotiate(response.headers['www-authenticate']);
   let problem: string | undefined;
-  if (offer.kind === 'token') problem = await negotiation.verify(offer.token);
-  else if (offer.kind === 'invalid') problem = offer.reason;
-  else if (negotiation.mutual === 'required') {
+  if (offer?.kind === 'token') problem = await negotiation.verify(offer.token);
+  else if (offer?.kind === 'invalid') problem = offer.reason;
+  else if (offer !== undefined && negotiation.mutual === 'required' && !negotiation.plan.adaptive) {
     problem =
       'the response carries no Negotiate token. If the resource does not require authentication, ' +
       "set `mutual: 'optional'` for it; otherwise the response may not come from the authenticated server";
   }
-  if (problem === undefined) {
-    negotiation.finish();
-    return;
-  }
   negotiation.finish();
+  if (problem === undefined) return;
   throw new MutualAuthenticationError(
     `Mutual authentication with ${negotiation.host} (SPN ${negotiation.spn}) failed on HTTP ${response.status}: ` +
       `${problem}. The response was withheld. Fix: check that the server is the one registered as ${negotiation.spn} ` +

@@ -17,6 +17,12 @@ export interface RequestPlan {
   allowed: boolean;
   /** Send a token with the first request, before any challenge. */
   preemptive: boolean;
+  /**
+   * Pre-emptive only because the origin challenged before, not because it is in `hosts`.
+   * A response without a server token then means "no authentication needed here", exactly
+   * as if no token had been sent, and does not fail mutual authentication.
+   */
+  adaptive: boolean;
 }
 
 /** Remembers origins that asked for Negotiate, so later requests to them go pre-emptive. */
@@ -54,6 +60,7 @@ export function planRequest(
     delegate = request.delegate;
   }
   const wantsPreemptive = request.preemptive ?? options.preemptive;
+  const adaptive = wantsPreemptive && !listed && allowed && memory.has(url.origin);
   return {
     url,
     host,
@@ -63,7 +70,8 @@ export function planRequest(
     principal: options.principal,
     mechanism: options.mechanism,
     allowed,
-    preemptive: wantsPreemptive && (listed || (allowed && memory.has(url.origin))),
+    preemptive: (wantsPreemptive && listed) || adaptive,
+    adaptive,
   };
 }
 

@@ -1,0 +1,75 @@
+import type { GssContext, GssContextOptions, GssProvider } from '../../lib/gss/provider';
+
+/** What a fake token says; servers in unit tests decode it with `decodeToken`. */
+export interface FakeToken {
+  kind: 'init' | 'continue' | 'more' | 'final';
+  id: number;
+  spn: string;
+  delegate?: boolean;
+}
+
+export function encodeToken(token: FakeToken): string {
+  return Buffer.from(JSON.stringify(token)).toString('base64');
+}
+
+export function decodeToken(value: string): FakeToken | undefined {
+  try {
+    return JSON.parse(Buffer.from(value, 'base64').toString('utf8')) as FakeToken;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A GSS provider with the real one's contract and none of its machinery: tokens are base64
+ * JSON, each context has an id, and the context completes when the server's `final` token
+ * for its own id is stepped. Records every context made, for assertions.
+ */
+export class FakeGss implements GssProvider {
+  readonly contexts: FakeContext[] = [];
+  /** When set, createContext fails with this error (as the native binding would). */
+  failWith: Error | undefined;
+  /** Milliseconds each call takes. */
+  delayMs = 0;
+
+  async createContext(spn: string, options: GssContextOptions): Promise<GssContext> {
+    await delay(this.delayMs);
+    if (this.failWith !== undefined) throw this.failWith;
+    const context = new FakeContext(this.contexts.length + 1, spn, options, this);
+    this.contexts.push(context);
+    return context;
+  }
+}
+
+export class FakeContext implements GssContext {
+  complete = false;
+  readonly stepped: string[] = [];
+
+  constructor(
+    readonly id: number,
+    readonly spn: string,
+    readonly options: GssContextOptions,
+    private readonly owner: FakeGss,
+  ) {}
+
+  async step(serverToken: string): Promise<string | null> {
+    await delay(this.owner.delayMs);
+    this.stepped.push(serverToken);
+    if (serverToken === '') {
+      if (!this.options.mutual) this.complete = true;
+      return encodeToken({ kind: 'init', id: this.id, spn: this.spn, delegate: this.options.delegate });
+    }
+    const token = decodeToken(serverToken);
+    if (token?.id !== this.id) throw new Error('GSS failure: A token was invalid (defective token)');
+    if (token.kind === 'more') return encodeToken({ kind: 'continue', id: this.id, spn: this.spn });
+    if (token.kind === 'final' && !this.complete) {
+      this.complete = true;
+      return null;
+    }
+    throw new Error('GSS failure: unexpected token');
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
+}
