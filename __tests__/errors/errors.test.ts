@@ -1,0 +1,73 @@
+import { inspect } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ERROR_CODES } from '../../lib/errors/codes';
+import { classifyGssError } from '../../lib/errors/classify';
+import { KerberosAuthError, isKerberosAuthError } from '../../lib/errors/kerberos-auth-error';
+import { MutualAuthenticationError } from '../../lib/errors/mutual-authentication-error';
+
+const TOKEN = 'Negotiate YIICsecrettokenvalue==';
+
+describe('KerberosAuthError', () => {
+  it('has a name, a stable code, the cause, the host and the SPN', () => {
+    const cause = new Error('gss');
+    const error = new KerberosAuthError('ERR_KERBEROS_REJECTED', 'msg', { cause, spn: 'HTTP@h', host: 'h' });
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ name: 'KerberosAuthError', code: 'ERR_KERBEROS_REJECTED', spn: 'HTTP@h', host: 'h' });
+    expect(error.cause).toBe(cause);
+  });
+
+  it('keeps the config and response out of inspect, JSON and enumeration, so tokens never reach logs', () => {
+    const config = { headers: { Authorization: TOKEN } };
+    const error = new KerberosAuthError('ERR_KERBEROS_REJECTED', 'msg', { config, response: { config } });
+    expect(error.config).toBe(config);
+    expect(inspect(error, { depth: 10 })).not.toContain('secrettoken');
+    expect(JSON.stringify(error)).not.toContain('secrettoken');
+    expect(Object.keys(error)).not.toContain('config');
+  });
+
+  it('is recognised by isKerberosAuthError, also from another copy of the package', () => {
+    expect(isKerberosAuthError(new MutualAuthenticationError('m'))).toBe(true);
+    const foreign = Object.defineProperty(new Error('x'), Symbol.for('axios-kerberos.error'), { value: true });
+    expect(isKerberosAuthError(foreign)).toBe(true);
+    expect(isKerberosAuthError(new Error('x'))).toBe(false);
+    expect(isKerberosAuthError(null)).toBe(false);
+  });
+
+  it('makes MutualAuthenticationError a subclass with code ERR_KERBEROS_MUTUAL_AUTH', () => {
+    const error = new MutualAuthenticationError('m');
+    expect(error).toBeInstanceOf(KerberosAuthError);
+    expect(error).toMatchObject({ name: 'MutualAuthenticationError', code: 'ERR_KERBEROS_MUTUAL_AUTH' });
+  });
+});
+
+describe('classifyGssError', () => {
+  const cases: [string, string][] = [
+    ['No Kerberos credentials available (default cache: FILE:/tmp/x)', 'ERR_KERBEROS_NO_CREDENTIALS'],
+    ["Credentials cache file '/tmp/krb5cc_0' not found", 'ERR_KERBEROS_NO_CREDENTIALS'],
+    ['Unspecified GSS failure.  Minor code may provide more information: Ticket expired', 'ERR_KERBEROS_EXPIRED'],
+    ['Server not found in Kerberos database', 'ERR_KERBEROS_UNKNOWN_SPN'],
+    ["Cannot contact any KDC for realm 'AK.TEST'", 'ERR_KERBEROS_KDC_UNREACHABLE'],
+    ['Clock skew too great', 'ERR_KERBEROS_CLOCK_SKEW'],
+    ["Cannot find KDC for realm 'OTHER.TEST'", 'ERR_KERBEROS_WRONG_REALM'],
+    ['Something nobody has seen before', 'ERR_KERBEROS_GSS'],
+  ];
+  it.each(cases)('maps "%s" to %s', (message, code) => {
+    const error = classifyGssError(new Error(message), 'HTTP@h.example', 'h.example');
+    expect(error.code).toBe(code);
+    expect(error.message).toContain('HTTP@h.example');
+    expect(error.message).toContain('Fix:');
+  });
+
+  it('passes an existing KerberosAuthError through', () => {
+    const original = new KerberosAuthError('ERR_KERBEROS_TIMEOUT', 't');
+    expect(classifyGssError(original, 'HTTP@h', 'h')).toBe(original);
+  });
+});
+
+describe('docs/errors.md', () => {
+  it('has a row for every error code', () => {
+    const table = readFileSync(join(__dirname, '../../docs/errors.md'), 'utf8');
+    for (const code of ERROR_CODES) expect(table).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|`));
+  });
+});
