@@ -15,7 +15,8 @@ module.exports = {
     },
     {
       displayName: 'integration',
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/__tests__/integration/setup/environment.js',
+      moduleNameMapper: { '^kerberos$': '<rootDir>/__tests__/integration/setup/kerberos-shim.js' },
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/__tests__/integration/setup/global-setup.ts',
