@@ -93,7 +93,10 @@ export class Negotiation {
     try {
       token = await this.context.step(serverToken);
     } catch (error) {
-      if (error instanceof KerberosAuthError) throw error;
+      // The server's token may be a KRB-ERROR that names the real cause (clock skew, expired
+      // ticket): say that. Anything else means the server does not take our ticket.
+      const classified = classifyGssError(error, this.spn, this.host);
+      if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
       throw this.rejected('its Negotiate token could not be processed (the ticket is not for this server?)', error);
     }
     if (token === null) throw this.rejected('the handshake produced nothing more to send');
@@ -112,7 +115,10 @@ export class Negotiation {
     try {
       await this.context.step(serverToken);
     } catch (error) {
-      if (error instanceof KerberosAuthError) throw error;
+      // A cause GSS can name (an expired ticket, clock skew) is said as such; the response is
+      // withheld either way, since the caller never sees it.
+      const classified = classifyGssError(error, this.spn, this.host);
+      if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
       return `the server's token did not verify (${error instanceof Error ? error.message : String(error)})`;
     }
     return this.complete ? undefined : "the server's token did not complete the handshake";

@@ -25,7 +25,7 @@ const RULES: readonly Rule[] = [
   },
   {
     code: 'ERR_KERBEROS_UNKNOWN_SPN',
-    pattern: /server not found in kerberos database|KDC_ERR_S_PRINCIPAL_UNKNOWN|SEC_E_TARGET_UNKNOWN/i,
+    pattern: /server (?:\S+ )?not found in kerberos database|KDC_ERR_S_PRINCIPAL_UNKNOWN|SEC_E_TARGET_UNKNOWN/i,
     fix: 'the KDC does not know the service principal {spn}: check the URL host is the name the service is registered under (not an alias or IP), or set the `spn` option to the registered name',
   },
   {

@@ -62,15 +62,24 @@ function readAccessLog(): string[] {
   return readFileSync(realm.accessLog, 'utf8').split('\n').filter(Boolean);
 }
 
-/** Runs `fn` with KRB5CCNAME pointing elsewhere, restoring it afterwards. */
-export async function withCcache<T>(ccache: string, fn: () => Promise<T>): Promise<T> {
-  const saved = process.env.KRB5CCNAME;
-  process.env.KRB5CCNAME = ccache;
+/**
+ * Runs `fn` with an environment variable of the real process (the one GSS reads with
+ * getenv, not Jest's copy) set to `value`, restoring it afterwards.
+ */
+export async function withRealEnv<T>(name: string, value: string, fn: () => Promise<T>): Promise<T> {
+  const setRealEnv = (globalThis as unknown as { __setRealEnv: (n: string, v: string | undefined) => void }).__setRealEnv;
+  const saved = process.env[name];
+  setRealEnv(name, value);
   try {
     return await fn();
   } finally {
-    process.env.KRB5CCNAME = saved;
+    setRealEnv(name, saved);
   }
+}
+
+/** Runs `fn` with KRB5CCNAME pointing elsewhere. */
+export function withCcache<T>(ccache: string, fn: () => Promise<T>): Promise<T> {
+  return withRealEnv('KRB5CCNAME', ccache, fn);
 }
 
 export function scratch(name: string): string {

@@ -10,6 +10,12 @@ class RealmEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     this.global.__axiosKerberosNative = kerberos;
+    // Jest gives tests a copy of process.env; GSS reads the real environment (KRB5CCNAME,
+    // KRB5_CONFIG) with getenv(). Tests that switch caches or configs set it through this.
+    this.global.__setRealEnv = (name, value) => {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    };
   }
 }
 
