@@ -18,7 +18,9 @@ describe('spnForUrl', () => {
 
   it('prefers a fixed spn or a function over the mapping', () => {
     expect(spnForUrl('http://alias.example/', { ...linux, spn: 'HTTP@real.example' })).toBe('HTTP@real.example');
-    expect(spnForUrl('http://a.example/', { ...linux, spn: (url) => `HTTP@lb-${url.hostname}` })).toBe('HTTP@lb-a.example');
+    expect(spnForUrl('http://a.example/', { ...linux, spn: (url) => `HTTP@lb-${url.hostname}` })).toBe(
+      'HTTP@lb-a.example',
+    );
   });
 
   it('adds a non-default port only with includePort', () => {

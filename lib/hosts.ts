@@ -49,7 +49,10 @@ export function compileHosts(patterns: HostPattern | readonly HostPattern[], opt
       const fn = pattern as (url: URL) => unknown;
       tests.push((url) => fn(url) === true);
     } else {
-      throw optionError(option, `an entry is ${describe(pattern)}; expected a host name, '*.suffix', a RegExp or a function`);
+      throw optionError(
+        option,
+        `an entry is ${describe(pattern)}; expected a host name, '*.suffix', a RegExp or a function`,
+      );
     }
   }
   return {

@@ -176,7 +176,8 @@ export function resolveRequestOptions(value: unknown): KerberosRequestOptions | 
       throw optionError(`kerberos.${key}`, 'unknown per-request option (spn, mutual, delegate, preemptive)');
     }
   }
-  if (v.spn !== undefined) out.spn = nonEmptyString('kerberos.spn', v.spn, /^[^@/\s]+[@/]\S+$/, "an SPN such as 'HTTP@host'");
+  if (v.spn !== undefined)
+    out.spn = nonEmptyString('kerberos.spn', v.spn, /^[^@/\s]+[@/]\S+$/, "an SPN such as 'HTTP@host'");
   if (v.mutual !== undefined) out.mutual = oneOf('kerberos.mutual', v.mutual, MUTUAL_MODES);
   if (v.delegate !== undefined) out.delegate = boolean('kerberos.delegate', v.delegate);
   if (v.preemptive !== undefined) out.preemptive = boolean('kerberos.preemptive', v.preemptive);
@@ -187,7 +188,10 @@ function resolveDelegate(value: unknown, hosts: HostMatcher | undefined): HostMa
   if (value === false) return undefined;
   if (value === true) {
     if (hosts === undefined) {
-      throw optionError('delegate', '`delegate: true` forwards your TGT, so it needs `hosts` to say to whom; set `hosts`');
+      throw optionError(
+        'delegate',
+        '`delegate: true` forwards your TGT, so it needs `hosts` to say to whom; set `hosts`',
+      );
     }
     return hosts;
   }
@@ -213,7 +217,8 @@ function integer(name: string, value: unknown, min: number, max: number): number
 }
 
 function nonEmptyString(name: string, value: unknown, pattern: RegExp, expected: string): string {
-  if (typeof value !== 'string' || !pattern.test(value)) throw optionError(name, `expected ${expected}, got ${show(value)}`);
+  if (typeof value !== 'string' || !pattern.test(value))
+    throw optionError(name, `expected ${expected}, got ${show(value)}`);
   return value;
 }
 

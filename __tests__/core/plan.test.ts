@@ -1,8 +1,8 @@
-import { planRequest } from '../../lib/core/plan';
+import { planRequest, type OriginMemory } from '../../lib/core/plan';
 import { ExpiringOriginSet } from '../../lib/core/origin-memory';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 
-const none = { has: () => false };
+const none: OriginMemory = { has: () => false };
 const plan = (options: KerberosAuthOptions, url: string, request = {}, memory = none) =>
   planRequest(resolveOptions(options), request, new URL(url), memory, 'linux');
 

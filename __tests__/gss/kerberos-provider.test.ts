@@ -40,7 +40,7 @@ describe('kerberosProvider', () => {
   });
 
   it('turns a native module that cannot load into ERR_KERBEROS_NATIVE_UNAVAILABLE with install advice', async () => {
-    let isolated: typeof import('../../lib/gss/kerberos-provider') | undefined;
+    let isolated: { kerberosProvider: typeof kerberosProvider } | undefined;
     jest.isolateModules(() => {
       jest.doMock('kerberos', () => {
         throw new Error('libgssapi_krb5.so.2: cannot open shared object file');
@@ -48,7 +48,10 @@ describe('kerberosProvider', () => {
       isolated = jest.requireActual('../../lib/gss/kerberos-provider');
     });
     const options = { principal: undefined, delegate: false, mutual: true, mechanism: 'spnego' as const };
-    const error: unknown = await isolated!.kerberosProvider('linux').createContext('HTTP@h', options).catch((e: unknown) => e);
+    const error: unknown = await isolated!
+      .kerberosProvider('linux')
+      .createContext('HTTP@h', options)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_KERBEROS_NATIVE_UNAVAILABLE' });
     expect((error as Error).message).toMatch(/libkrb5-dev/);
     expect(((error as Error).cause as Error).message).toMatch(/cannot open shared object/);

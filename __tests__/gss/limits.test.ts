@@ -43,7 +43,9 @@ describe('limitGss', () => {
       spn: 'HTTP@dead.example',
     });
     // The stuck call still holds the only slot: the next caller times out waiting for it.
-    await expect(limited.createContext('HTTP@dead.example', options)).rejects.toMatchObject({ code: 'ERR_KERBEROS_TIMEOUT' });
+    await expect(limited.createContext('HTTP@dead.example', options)).rejects.toMatchObject({
+      code: 'ERR_KERBEROS_TIMEOUT',
+    });
     c.pending.shift()?.();
     await new Promise((resolve) => setImmediate(resolve));
     c.pending.shift()?.();

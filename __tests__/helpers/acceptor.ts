@@ -29,7 +29,9 @@ export function fakeAcceptor(options: AcceptorOptions = {}) {
     seen.push(value);
     const rounds = seen.filter((t) => decodeToken(t)?.id === token.id).length - 1;
     if (rounds < (options.extraRounds ?? 0)) {
-      response.writeHead(401, { 'WWW-Authenticate': `Negotiate ${encodeToken({ kind: 'more', id: token.id, spn: token.spn })}` });
+      response.writeHead(401, {
+        'WWW-Authenticate': `Negotiate ${encodeToken({ kind: 'more', id: token.id, spn: token.spn })}`,
+      });
       response.end('more');
       return;
     }
@@ -38,7 +40,14 @@ export function fakeAcceptor(options: AcceptorOptions = {}) {
       headers['WWW-Authenticate'] =
         `Negotiate ${options.finalToken?.(token.id) ?? encodeToken({ kind: 'final', id: token.id, spn: token.spn })}`;
     }
-    response.writeHead(200, headers).end(JSON.stringify({ user: 'alice@FAKE', spn: token.spn, delegate: token.delegate === true, body: request.body.toString('base64') }));
+    response.writeHead(200, headers).end(
+      JSON.stringify({
+        user: 'alice@FAKE',
+        spn: token.spn,
+        delegate: token.delegate === true,
+        body: request.body.toString('base64'),
+      }),
+    );
   };
   return { handler, seen };
 }

@@ -18,7 +18,11 @@ describe('parseChallenges (RFC 7235 section 4.1)', () => {
   });
 
   it('splits several challenges in one value without splitting inside quotes', () => {
-    expect(schemes('Basic realm="a, Negotiate b", Negotiate, Bearer error="x,y"')).toEqual(['Basic', 'Negotiate', 'Bearer']);
+    expect(schemes('Basic realm="a, Negotiate b", Negotiate, Bearer error="x,y"')).toEqual([
+      'Basic',
+      'Negotiate',
+      'Bearer',
+    ]);
   });
 
   it('reads repeated header lines joined by Node with ", "', () => {
@@ -80,7 +84,10 @@ describe('parseChallenges (RFC 7235 section 4.1)', () => {
     const challenge = fc.record({
       scheme: token,
       token68: fc.option(fc.stringMatching(/^[A-Za-z0-9+/]{1,20}={0,2}$/), { nil: undefined }),
-      realm: fc.option(fc.string({ maxLength: 20 }).map((s) => s.replace(/[\u0000-\u001f\u007f]/g, '')), { nil: undefined }),
+      realm: fc.option(
+        fc.string({ maxLength: 20 }).map((s) => [...s].filter((c) => c >= ' ' && c !== '\u007f').join('')),
+        { nil: undefined },
+      ),
     });
     fc.assert(
       fc.property(fc.array(challenge, { minLength: 1, maxLength: 5 }), (list) => {

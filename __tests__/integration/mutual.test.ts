@@ -19,7 +19,7 @@ describe('mutual authentication against a real GSS acceptor', () => {
     expect(response.data).toBe('secret data');
   });
 
-  it("catches a forged server token: a genuine one from another handshake (replayed)", async () => {
+  it('catches a forged server token: a genuine one from another handshake (replayed)', async () => {
     // Capture one real final token, then serve it to the next client: a replay a
     // man in the middle could make. It belongs to another context and must not verify.
     let captured: string | undefined;

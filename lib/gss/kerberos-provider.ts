@@ -42,7 +42,15 @@ function loadKerberos(): KerberosModule {
  */
 export function kerberosProvider(
   platform: NodeJS.Platform = process.platform,
-  load: () => Pick<KerberosModule, 'initializeClient' | 'GSS_C_MUTUAL_FLAG' | 'GSS_C_SEQUENCE_FLAG' | 'GSS_C_DELEG_FLAG' | 'GSS_MECH_OID_SPNEGO' | 'GSS_MECH_OID_KRB5'> = loadKerberos,
+  load: () => Pick<
+    KerberosModule,
+    | 'initializeClient'
+    | 'GSS_C_MUTUAL_FLAG'
+    | 'GSS_C_SEQUENCE_FLAG'
+    | 'GSS_C_DELEG_FLAG'
+    | 'GSS_MECH_OID_SPNEGO'
+    | 'GSS_MECH_OID_KRB5'
+  > = loadKerberos,
 ): GssProvider {
   return {
     async createContext(spn: string, options: GssContextOptions): Promise<GssContext> {

@@ -14,7 +14,9 @@ export interface AcceptorServer {
  * KRB5_KTNAME): 401 Negotiate without a token, 200 with the server's own mutual-auth token
  * after accepting one. `finalToken` replaces that token, to play a forging server.
  */
-export async function startNodeAcceptor(finalToken?: (real: string | null) => string | undefined): Promise<AcceptorServer> {
+export async function startNodeAcceptor(
+  finalToken?: (real: string | null) => string | undefined,
+): Promise<AcceptorServer> {
   const tokens: string[] = [];
   const server: Server = createServer((req, res) => {
     const header = req.headers.authorization;

@@ -67,7 +67,8 @@ function readAccessLog(): string[] {
  * getenv, not Jest's copy) set to `value`, restoring it afterwards.
  */
 export async function withRealEnv<T>(name: string, value: string, fn: () => Promise<T>): Promise<T> {
-  const setRealEnv = (globalThis as unknown as { __setRealEnv: (n: string, v: string | undefined) => void }).__setRealEnv;
+  const setRealEnv = (globalThis as unknown as { __setRealEnv: (n: string, v: string | undefined) => void })
+    .__setRealEnv;
   const saved = process.env[name];
   setRealEnv(name, value);
   try {

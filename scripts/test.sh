@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README's quick start runs it: set-up if needed, type check,
+# lint, format check, build, then Jest (unit tests, and integration tests against a real
+# throwaway realm that Jest's global setup brings up and down). Extra arguments go to Jest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+echo "== typecheck" >&2
+npx tsc -p tsconfig.json
+echo "== lint" >&2
+npx eslint --max-warnings 0 .
+echo "== format" >&2
+npx prettier --check --log-level warn .
+echo "== build" >&2
+npm run --silent build
+echo "== jest" >&2
+npx jest "$@"
