@@ -2,6 +2,8 @@ import './augment';
 
 export { kerberosAuth } from './plugin';
 export type { KerberosAuthHandle, KerberosAuthPlugin } from './plugin';
+export { negotiate } from './negotiate';
+export type { NegotiateOptions, NegotiateTicket } from './negotiate';
 export { spnForUrl } from './spn';
 export type { SpnOptions } from './spn';
 export { DEFAULT_OPTIONS } from './options';

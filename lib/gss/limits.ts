@@ -18,7 +18,7 @@ export interface GssLimits {
  * `timeout` ms. A dead KDC then costs the process at most `maxConcurrent` pool threads.
  */
 export function limitGss(provider: GssProvider, limits: GssLimits): GssProvider {
-  const semaphore = new Semaphore(limits.maxConcurrent);
+  const semaphore = sharedSemaphore(limits.maxConcurrent);
   const run = <T>(spn: string, what: string, call: () => Promise<T>): Promise<T> =>
     withTimeout(semaphore.run(call), limits.timeout, spn, what);
   return {
@@ -32,6 +32,19 @@ export function limitGss(provider: GssProvider, limits: GssLimits): GssProvider 
       };
     },
   };
+}
+
+// The thread pool is one per process, so the cap is too: every plugin instance and every
+// `negotiate()` call with the same `maxConcurrentGss` shares one semaphore.
+const semaphores = new Map<number, Semaphore>();
+
+function sharedSemaphore(limit: number): Semaphore {
+  let semaphore = semaphores.get(limit);
+  if (semaphore === undefined) {
+    semaphore = new Semaphore(limit);
+    semaphores.set(limit, semaphore);
+  }
+  return semaphore;
 }
 
 class Semaphore {

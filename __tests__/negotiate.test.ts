@@ -1,0 +1,47 @@
+import { negotiateWith } from '../lib/negotiate';
+import { FakeGss, decodeToken, encodeToken } from './helpers/fake-gss';
+
+describe('negotiate() for any HTTP client', () => {
+  it('mints an Authorization value for the SPN of a URL', async () => {
+    const ticket = await negotiateWith(new FakeGss(), 'https://API.example.com:8443/x', {}, 'linux');
+    expect(ticket.spn).toBe('HTTP@api.example.com');
+    expect(ticket.header).toMatch(/^Negotiate /);
+    expect(decodeToken(ticket.header.slice(10))).toMatchObject({ kind: 'init', spn: 'HTTP@api.example.com' });
+  });
+
+  it('accepts an SPN in either form', async () => {
+    expect((await negotiateWith(new FakeGss(), 'HTTP/h.example', {}, 'linux')).spn).toBe('HTTP@h.example');
+    expect((await negotiateWith(new FakeGss(), 'HTTP@h.example', {}, 'win32')).spn).toBe('HTTP/h.example');
+  });
+
+  it('verifies the reply once; a second verify throws', async () => {
+    const gss = new FakeGss();
+    const ticket = await negotiateWith(gss, 'HTTP@h.example', {}, 'linux');
+    const reply = `Negotiate ${encodeToken({ kind: 'final', id: 1, spn: 'HTTP@h.example' })}`;
+    await expect(ticket.verify(reply)).resolves.toBeUndefined();
+    expect(gss.contexts[0]!.complete).toBe(true);
+    await expect(ticket.verify(reply)).rejects.toMatchObject({ code: 'ERR_KERBEROS_MUTUAL_AUTH' });
+  });
+
+  it('throws a typed error for a reply without a Negotiate token, or with a forged one', async () => {
+    const missing = await negotiateWith(new FakeGss(), 'HTTP@h.example', {}, 'linux');
+    await expect(missing.verify('Basic realm="x"')).rejects.toMatchObject({ code: 'ERR_KERBEROS_MUTUAL_AUTH' });
+    const forged = await negotiateWith(new FakeGss(), 'HTTP@h.example', {}, 'linux');
+    await expect(forged.verify(`Negotiate ${encodeToken({ kind: 'final', id: 99, spn: 'x' })}`)).rejects.toMatchObject({
+      name: 'MutualAuthenticationError',
+    });
+  });
+
+  it('validates its options and target', async () => {
+    await expect(negotiateWith(new FakeGss(), 'not a target')).rejects.toMatchObject({ code: 'ERR_KERBEROS_OPTIONS' });
+    await expect(negotiateWith(new FakeGss(), 'HTTP@h', { mutual: 'no' as never })).rejects.toThrow(/`mutual`/);
+    await expect(negotiateWith(new FakeGss(), 'HTTP@h', { delegate: 'yes' as never })).rejects.toThrow(/`delegate`/);
+  });
+
+  it('asks for delegation only when told to', async () => {
+    const gss = new FakeGss();
+    await negotiateWith(gss, 'HTTP@h', {}, 'linux');
+    await negotiateWith(gss, 'HTTP@h', { delegate: true }, 'linux');
+    expect(gss.contexts.map((c) => c.options.delegate)).toEqual([false, true]);
+  });
+});

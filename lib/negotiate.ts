@@ -1,0 +1,145 @@
+import { Negotiation } from './core/negotiation';
+import type { RequestPlan } from './core/plan';
+import { MutualAuthenticationError } from './errors/mutual-authentication-error';
+import { optionError } from './errors/option-error';
+import { kerberosProvider } from './gss/kerberos-provider';
+import { limitGss } from './gss/limits';
+import type { GssProvider, Mechanism } from './gss/provider';
+import { normalizeHostname } from './hosts';
+import { readNegotiate } from './http/negotiate-challenge';
+import { resolveOptions, type MutualMode } from './options';
+import { spnForUrl, toPlatformForm } from './spn';
+
+/** Options of `negotiate()`: the plugin's, for one exchange. */
+export interface NegotiateOptions {
+  /**
+   * The service part of the SPN built from a URL target.
+   * @default 'HTTP'
+   */
+  service?: string;
+  /**
+   * Ask for and expect the server's mutual-authentication token. `'disabled'` mints a token
+   * without the mutual flag; `verify()` then has nothing to check.
+   * @default 'required'
+   */
+  mutual?: MutualMode;
+  /**
+   * `'spnego'` (RFC 4559) or `'kerberos'` (raw krb5).
+   * @default 'spnego'
+   */
+  mechanism?: Mechanism;
+  /**
+   * The client principal to use from the credential cache.
+   * @default the cache's default principal
+   */
+  principal?: string;
+  /**
+   * Forward your TGT to this service (GSS_C_DELEG_FLAG). Only for services you trust with it.
+   * @default false
+   */
+  delegate?: boolean;
+  /**
+   * Milliseconds one GSS operation may take before ERR_KERBEROS_TIMEOUT.
+   * @default 5000
+   */
+  timeout?: number;
+}
+
+/** One Negotiate exchange for any HTTP client: the header to send, then the reply to verify. */
+export interface NegotiateTicket {
+  /** The SPN the token is for (`HTTP@host`). */
+  readonly spn: string;
+  /** The value of the `Authorization` header: `Negotiate <token>`. Single use. */
+  readonly header: string;
+  /**
+   * Verifies the server's reply: pass its `WWW-Authenticate` header value(s). Resolves when
+   * the server's token completes mutual authentication; throws `MutualAuthenticationError`
+   * when it is missing or does not verify, and on a second call (a ticket is single use).
+   */
+  verify(wwwAuthenticate: string | readonly string[] | null | undefined): Promise<void>;
+}
+
+/**
+ * Mints a Negotiate `Authorization` value for a URL (`'https://api.example.com/x'`) or an SPN
+ * (`'HTTP@api.example.com'`), for clients other than axios: `fetch`, undici, got, `http`.
+ *
+ * @example
+ * const ticket = await negotiate('https://api.example.com/things');
+ * const response = await fetch('https://api.example.com/things', { headers: { Authorization: ticket.header } });
+ * await ticket.verify(response.headers.get('www-authenticate'));
+ */
+export function negotiate(target: string | URL, options: NegotiateOptions = {}): Promise<NegotiateTicket> {
+  return negotiateWith(kerberosProvider(), target, options);
+}
+
+/** `negotiate()` with an explicit GSS provider: the seam unit tests use. @internal */
+export async function negotiateWith(
+  provider: GssProvider,
+  target: string | URL,
+  options: NegotiateOptions = {},
+  platform: NodeJS.Platform = process.platform,
+): Promise<NegotiateTicket> {
+  const { delegate, ...rest } = options;
+  if (delegate !== undefined && typeof delegate !== 'boolean') throw optionError('delegate', 'expected true or false');
+  const resolved = resolveOptions(rest);
+  const plan = planFor(target, resolved.service, platform);
+  const full: RequestPlan = {
+    ...plan,
+    mutual: resolved.mutual ?? 'required',
+    delegate: delegate === true,
+    principal: resolved.principal,
+    mechanism: resolved.mechanism,
+    allowed: true,
+    preemptive: true,
+    adaptive: false,
+  };
+  const gss = limitGss(provider, { timeout: resolved.timeout, maxConcurrent: resolved.maxConcurrentGss });
+  const { negotiation, token } = await Negotiation.start(gss, full);
+  return {
+    spn: full.spn,
+    header: `Negotiate ${token}`,
+    async verify(wwwAuthenticate) {
+      if (full.mutual === 'disabled') return;
+      const offer = readNegotiate(wwwAuthenticate);
+      const problem =
+        offer.kind === 'token'
+          ? await negotiation.verify(offer.token)
+          : offer.kind === 'invalid'
+            ? offer.reason
+            : 'the reply carries no Negotiate token';
+      if (problem !== undefined) {
+        throw new MutualAuthenticationError(
+          `Mutual authentication with ${full.host} (SPN ${full.spn}) failed: ${problem}.`,
+          { spn: full.spn, host: full.host },
+        );
+      }
+    },
+  };
+}
+
+function planFor(
+  target: string | URL,
+  service: string,
+  platform: NodeJS.Platform,
+): Pick<RequestPlan, 'url' | 'host' | 'spn'> {
+  if (target instanceof URL || target.includes('://')) {
+    const url = typeof target === 'string' ? parseUrl(target) : target;
+    return { url, host: normalizeHostname(url), spn: spnForUrl(url, { service, platform }) };
+  }
+  const match = /^([^@/\s]+)[@/]([^@/\s]+)$/.exec(target);
+  if (match === null) throw optionError('target', `expected a URL or an SPN such as 'HTTP@host', got '${target}'`);
+  const host = match[2] as string;
+  return {
+    url: parseUrl(`http://${host.includes(':') ? `[${host}]` : host}/`),
+    host,
+    spn: toPlatformForm(target, platform),
+  };
+}
+
+function parseUrl(value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw optionError('target', `'${value}' is not a valid URL`);
+  }
+}
