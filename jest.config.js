@@ -12,6 +12,7 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
       testPathIgnorePatterns: ['<rootDir>/__tests__/integration/'],
+      globalSetup: '<rootDir>/__tests__/setup/build.ts',
     },
     {
       displayName: 'integration',

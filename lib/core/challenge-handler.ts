@@ -1,5 +1,6 @@
 import type { AxiosResponse } from 'axios';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
+import { debug } from '../debug';
 import { readNegotiate } from '../http/negotiate-challenge';
 import { resolveRequestOptions } from '../options';
 import type { PluginContext } from './context';
@@ -19,6 +20,7 @@ export async function answerChallenge(ctx: PluginContext, response: AxiosRespons
   const url = responseUrl(ctx, response);
   if (url === undefined) return undefined;
   const previous = negotiationOf(response.config);
+  debug('401 from %s: Negotiate %s, round %d', url.origin, offer.kind, previous?.rounds ?? 0);
   // Our token went to this origin: the server is continuing or refusing our handshake.
   if (previous !== undefined && previous.plan.url.origin === url.origin) {
     if (offer.kind === 'invalid') throw badChallenge(previous.host, previous.spn, offer.reason, response);
@@ -31,7 +33,10 @@ export async function answerChallenge(ctx: PluginContext, response: AxiosRespons
   const requestOptions = resolveRequestOptions((response.config as { kerberos?: unknown }).kerberos);
   if (requestOptions === false) return undefined;
   const plan = planRequest(ctx.options, requestOptions, url, ctx.memory, ctx.platform);
-  if (!plan.allowed) return undefined;
+  if (!plan.allowed) {
+    debug('not answering %s: not in hosts', url.origin);
+    return undefined;
+  }
   if (offer.kind === 'invalid') throw badChallenge(plan.host, plan.spn, offer.reason, response);
   // A token with no handshake of ours under way cannot be stepped in a new context; the
   // server gets a fresh start, and `maxRounds` still bounds the exchange.

@@ -1,5 +1,6 @@
 import type { AxiosResponse } from 'axios';
 import { MutualAuthenticationError } from '../errors/mutual-authentication-error';
+import { debug } from '../debug';
 import { readNegotiate } from '../http/negotiate-challenge';
 import type { Negotiation } from './negotiation';
 
@@ -20,6 +21,8 @@ export async function verifyMutual(negotiation: Negotiation, response: AxiosResp
       "set `mutual: 'optional'` for it; otherwise the response may not come from the authenticated server";
   }
   negotiation.finish();
+  const outcome = problem ?? (offer?.kind === 'token' ? 'verified' : 'no server token, accepted');
+  debug('mutual authentication with %s (%s): %s', negotiation.host, negotiation.mutual, outcome);
   if (problem === undefined) return;
   throw new MutualAuthenticationError(
     `Mutual authentication with ${negotiation.host} (SPN ${negotiation.spn}) failed on HTTP ${response.status}: ` +

@@ -1,5 +1,6 @@
 import { classifyGssError } from '../errors/classify';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
+import { debug } from '../debug';
 import type { GssContext, GssProvider } from '../gss/provider';
 import type { MutualMode } from '../options';
 import type { RequestPlan } from './plan';
@@ -64,6 +65,7 @@ export class Negotiation {
 
   /** Creates the context and its first token. */
   static async start(gss: GssProvider, plan: RequestPlan): Promise<{ negotiation: Negotiation; token: string }> {
+    const started = debug.enabled ? performance.now() : 0;
     try {
       const context = await gss.createContext(plan.spn, {
         principal: plan.principal,
@@ -74,9 +76,20 @@ export class Negotiation {
       const negotiation = new Negotiation(plan, context);
       const token = await context.step('');
       if (token === null) throw new Error('GSS produced no initial token');
-      return { negotiation, token: negotiation.checkToken(token) };
+      const checked = negotiation.checkToken(token);
+      if (debug.enabled) {
+        debug(
+          'token for %s minted in %s ms (delegate: %s)',
+          plan.spn,
+          (performance.now() - started).toFixed(2),
+          plan.delegate,
+        );
+      }
+      return { negotiation, token: checked };
     } catch (error) {
-      throw classifyGssError(error, plan.spn, plan.host);
+      const classified = classifyGssError(error, plan.spn, plan.host);
+      debug('no token for %s: %s', plan.spn, classified.code);
+      throw classified;
     }
   }
 

@@ -4,6 +4,7 @@ import { STARTED_KEY, callerAuthorizes, negotiationOf, requestUrl, setNegotiatio
 import { Negotiation } from '../core/negotiation';
 import { planRequest } from '../core/plan';
 import { guardRedirects } from '../core/redirects';
+import { debug } from '../debug';
 import { resolveRequestOptions } from '../options';
 
 /**
@@ -22,6 +23,16 @@ export function createRequestInterceptor(ctx: PluginContext) {
     const url = requestUrl(ctx, config);
     if (url === undefined) return config;
     const plan = planRequest(ctx.options, requestOptions, url, ctx.memory, ctx.platform);
+    if (debug.enabled) {
+      const how = plan.preemptive
+        ? plan.adaptive
+          ? 'pre-emptive (challenged before)'
+          : 'pre-emptive'
+        : plan.allowed
+          ? 'on challenge'
+          : 'not in hosts';
+      debug('request to %s: %s, SPN %s', url.origin, how, plan.spn);
+    }
     if (!plan.preemptive) return config;
     const { negotiation, token } = await Negotiation.start(ctx.gss, plan);
     config.headers.set('Authorization', `Negotiate ${token}`);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureBuilt } from '../../setup/build';
 
 /**
  * Brings up a throwaway realm (MIT KDC + Apache with mod_auth_gssapi on 127.0.0.1) for this
@@ -9,6 +10,7 @@ import { join, resolve } from 'node:path';
  * (KRB5_CONFIG, KRB5CCNAME, URLs…) to the test workers, which are started after this.
  */
 export default function globalSetup(): void {
+  ensureBuilt();
   if (process.env.REALM_DIR !== undefined && process.env.HTTP_URL !== undefined) return;
   const base = mkdtempSync(join(tmpdir(), 'axios-kerberos-test-'));
   chmodSync(base, 0o755); // Apache runs as www-data and must reach the keytab inside

@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { startServer, type TestServer } from './helpers/server';
+
+const run = promisify(execFile);
+
+let server: TestServer | undefined;
+afterEach(() => server?.close());
+
+// NODE_DEBUG is read when a process starts, so the plugin runs in a child process, against
+// a server that challenges and then accepts any token. The native module is not needed:
+// the child mints with a stand-in provider through the same internal seam the unit tests use.
+const child = `
+  const axios = require('axios');
+  const { createPlugin } = require('./dist/plugin.js');
+  const { resolveOptions } = require('./dist/options.js');
+  const fake = { createContext: async () => ({ complete: false, step: async (t) => (t === '' ? 'U0VDUkVULVRPS0VO' : null) }) };
+  const api = axios.create({ baseURL: process.argv[1] });
+  createPlugin(resolveOptions({ mutual: 'optional' }), fake).install(api);
+  api.get('/a').then(() => api.get('/b')).then(() => console.log('done'), (e) => { console.log('failed', e.code); process.exitCode = 1; });
+`;
+
+describe('NODE_DEBUG=axios-kerberos', () => {
+  it('logs each decision (host, SPN, challenge, mutual result, timing) and never a token', async () => {
+    server = await startServer((request, response) => {
+      if (request.headers.authorization === undefined) response.writeHead(401, { 'WWW-Authenticate': 'Negotiate' });
+      else response.writeHead(200);
+      response.end();
+    });
+    const { stdout, stderr } = await run(process.execPath, ['-e', child, server.url], {
+      cwd: resolve(__dirname, '..'),
+      env: { ...process.env, NODE_DEBUG: 'axios-kerberos' },
+    });
+    expect(stdout).toContain('done');
+    expect(stderr).toMatch(
+      /AXIOS-KERBEROS \d+: request to http:\/\/127\.0\.0\.1:\d+: on challenge, SPN HTTP@127\.0\.0\.1/,
+    );
+    expect(stderr).toMatch(/401 from http:\/\/127\.0\.0\.1:\d+: Negotiate offer/);
+    expect(stderr).toMatch(/token for HTTP@127\.0\.0\.1 minted in [\d.]+ ms/);
+    expect(stderr).toMatch(/mutual authentication with 127\.0\.0\.1 \(optional\): no server token, accepted/);
+    expect(stderr).toMatch(/pre-emptive \(challenged before\)/);
+    expect(stderr).not.toContain('U0VDUkVULVRPS0VO');
+    expect(stderr).not.toContain('SECRET');
+  });
+
+  it('prints nothing when NODE_DEBUG does not name it', async () => {
+    server = await startServer((_request, response) => response.writeHead(200).end());
+    const env = { ...process.env };
+    delete env.NODE_DEBUG;
+    const { stderr } = await run(process.execPath, ['-e', child, server.url], { cwd: resolve(__dirname, '..'), env });
+    expect(stderr).toBe('');
+  });
+});

@@ -1,0 +1,8 @@
+import { debuglog } from 'node:util';
+
+/**
+ * Decision log, on with `NODE_DEBUG=axios-kerberos` (Node's own mechanism, no dependency).
+ * Callers pass hosts, SPNs, outcomes and timings, never a token or a full URL (query
+ * strings can carry secrets). Check `debug.enabled` before building costly arguments.
+ */
+export const debug = debuglog('axios-kerberos');
