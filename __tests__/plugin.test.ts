@@ -73,9 +73,41 @@ describe('pre-emptive authentication', () => {
     server = await startServer(acceptor.handler);
     const { api, gss } = client({ hosts: '127.0.0.1' });
     await Promise.all(Array.from({ length: 20 }, () => api.get('/x')));
-    expect(gss.contexts).toHaveLength(20);
+    expect(acceptor.seen).toHaveLength(20);
     expect(new Set(acceptor.seen).size).toBe(20);
-    expect(gss.contexts.every((c) => c.complete)).toBe(true);
+    // Each sent token's context was completed by its own server token (spares stay unused).
+    expect(gss.contexts.filter((c) => c.complete)).toHaveLength(20);
+  });
+});
+
+describe('prefetching the next token', () => {
+  it('hands the next sequential request a token minted while the previous one was on the wire', async () => {
+    const acceptor = fakeAcceptor();
+    server = await startServer(acceptor.handler);
+    const { api, gss } = client({ hosts: '127.0.0.1' });
+    await api.get('/1');
+    const before = gss.contexts.length; // the first request's context and one spare
+    await api.get('/2');
+    const secondToken = decodeToken(acceptor.seen[1]!);
+    expect(secondToken!.id).toBeLessThanOrEqual(before);
+    expect(new Set(acceptor.seen).size).toBe(2);
+  });
+
+  it('never hands one spare to two requests, however many run at once', async () => {
+    const acceptor = fakeAcceptor();
+    server = await startServer(acceptor.handler);
+    const { api } = client({ hosts: '127.0.0.1' });
+    await api.get('/warm-up');
+    await Promise.all(Array.from({ length: 10 }, () => api.get('/x')));
+    expect(new Set(acceptor.seen).size).toBe(acceptor.seen.length);
+  });
+
+  it('mints strictly on demand with `prefetch: false`', async () => {
+    server = await startServer(fakeAcceptor().handler);
+    const { api, gss } = client({ hosts: '127.0.0.1', prefetch: false });
+    await api.get('/1');
+    await api.get('/2');
+    expect(gss.contexts).toHaveLength(2);
   });
 });
 
@@ -106,7 +138,7 @@ describe('answering a 401 challenge', () => {
     const { api, gss } = client({ hosts: '127.0.0.1' });
     const response = await api.get('/x');
     expect(response.status).toBe(200);
-    expect(gss.contexts).toHaveLength(1);
+    expect(gss.contexts.filter((c) => c.stepped.length > 1)).toHaveLength(1);
     expect(server.requests.map((r) => decodeToken(negotiateToken(r)!)?.kind)).toEqual(['init', 'continue', 'continue']);
   });
 

@@ -75,6 +75,13 @@ export interface KerberosAuthOptions {
    * @default 2
    */
   maxConcurrentGss?: number;
+  /**
+   * While a pre-emptive request is on the wire, mint the token for the next request to the
+   * same host, so it does not wait for GSS. A spare token is used once and dropped after
+   * 2 s; turn this off to mint strictly on demand.
+   * @default true
+   */
+  prefetch?: boolean;
 }
 
 /** What a single request may override, under the `kerberos` key of its axios config. */
@@ -102,6 +109,7 @@ export interface ResolvedOptions {
   maxRounds: number;
   timeout: number;
   maxConcurrentGss: number;
+  prefetch: boolean;
 }
 
 /** The defaults of every option that has one. */
@@ -113,6 +121,7 @@ export const DEFAULT_OPTIONS = {
   maxRounds: 3,
   timeout: 5000,
   maxConcurrentGss: 2,
+  prefetch: true,
 } as const satisfies Partial<KerberosAuthOptions>;
 
 const MUTUAL_MODES: readonly MutualMode[] = ['required', 'optional', 'disabled'];
@@ -129,6 +138,7 @@ const KNOWN = new Set<string>([
   'maxRounds',
   'timeout',
   'maxConcurrentGss',
+  'prefetch',
 ]);
 
 /**
@@ -159,6 +169,7 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
     maxRounds: integer('maxRounds', o.maxRounds, 1, 10),
     timeout: integer('timeout', o.timeout, 1, 600_000),
     maxConcurrentGss: integer('maxConcurrentGss', o.maxConcurrentGss, 1, 64),
+    prefetch: boolean('prefetch', o.prefetch),
   };
 }
 

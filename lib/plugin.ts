@@ -1,6 +1,7 @@
 import type { AxiosInstance, AxiosStatic } from 'axios';
 import type { PluginContext } from './core/context';
 import { ExpiringOriginSet } from './core/origin-memory';
+import { TokenPool } from './core/token-pool';
 import { KerberosAuthError } from './errors/kerberos-auth-error';
 import { kerberosProvider } from './gss/kerberos-provider';
 import { limitGss } from './gss/limits';
@@ -55,7 +56,8 @@ export function createPlugin(
           'axios-kerberos is already installed on this axios instance; call eject() on the first handle before installing again.',
         );
       }
-      const ctx: PluginContext = { options, gss, instance, memory: new ExpiringOriginSet(), platform };
+      const pool = options.prefetch ? new TokenPool(gss) : undefined;
+      const ctx: PluginContext = { options, gss, instance, memory: new ExpiringOriginSet(), pool, platform };
       const response = createResponseInterceptors(ctx);
       const requestInterceptorId = instance.interceptors.request.use(createRequestInterceptor(ctx));
       const responseInterceptorId = instance.interceptors.response.use(response.onFulfilled, response.onRejected);

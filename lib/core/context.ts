@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import type { GssProvider } from '../gss/provider';
 import type { ResolvedOptions } from '../options';
 import type { ExpiringOriginSet } from './origin-memory';
+import type { TokenPool } from './token-pool';
 
 /** What both interceptors of one installed plugin share. */
 export interface PluginContext {
@@ -11,5 +12,7 @@ export interface PluginContext {
   /** The instance the plugin is installed on: re-sends go through it. */
   readonly instance: AxiosInstance;
   readonly memory: ExpiringOriginSet;
+  /** Spare tokens for pre-emptive requests; undefined when prefetching is off. */
+  readonly pool: TokenPool | undefined;
   readonly platform: NodeJS.Platform;
 }

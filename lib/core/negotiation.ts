@@ -63,34 +63,15 @@ export class Negotiation {
     return this.context.complete;
   }
 
-  /** Creates the context and its first token. */
-  static async start(gss: GssProvider, plan: RequestPlan): Promise<{ negotiation: Negotiation; token: string }> {
-    const started = debug.enabled ? performance.now() : 0;
-    try {
-      const context = await gss.createContext(plan.spn, {
-        principal: plan.principal,
-        delegate: plan.delegate,
-        mutual: plan.mutual !== 'disabled',
-        mechanism: plan.mechanism,
-      });
-      const negotiation = new Negotiation(plan, context);
-      const token = await context.step('');
-      if (token === null) throw new Error('GSS produced no initial token');
-      const checked = negotiation.checkToken(token);
-      if (debug.enabled) {
-        debug(
-          'token for %s minted in %s ms (delegate: %s)',
-          plan.spn,
-          (performance.now() - started).toFixed(2),
-          plan.delegate,
-        );
-      }
-      return { negotiation, token: checked };
-    } catch (error) {
-      const classified = classifyGssError(error, plan.spn, plan.host);
-      debug('no token for %s: %s', plan.spn, classified.code);
-      throw classified;
-    }
+  /** Creates the context and its first token, or takes a fresh pre-minted pair from `pool`. */
+  static async start(
+    gss: GssProvider,
+    plan: RequestPlan,
+    pool?: TokenSource,
+  ): Promise<{ negotiation: Negotiation; token: string }> {
+    const minted = (await pool?.take(plan)) ?? (await mintToken(gss, plan));
+    pool?.refill(plan);
+    return { negotiation: new Negotiation(plan, minted.context), token: minted.token };
   }
 
   /**
@@ -113,7 +94,7 @@ export class Negotiation {
       throw this.rejected('its Negotiate token could not be processed (the ticket is not for this server?)', error);
     }
     if (token === null) throw this.rejected('the handshake produced nothing more to send');
-    return this.checkToken(token);
+    return refuseNtlm(token, this.plan);
   }
 
   /**
@@ -166,17 +147,56 @@ export class Negotiation {
       { cause, spn: this.spn, host: this.host },
     );
   }
+}
 
-  /** SPNEGO may fall back to NTLM on some systems; an NTLM token is never sent. */
-  private checkToken(token: string): string {
-    if (isNtlmToken(token)) {
-      throw new KerberosAuthError(
-        'ERR_KERBEROS_NTLM_REFUSED',
-        `GSS offered an NTLM token instead of Kerberos for ${this.host} (SPN ${this.spn}); it was not sent. ` +
-          'Fix: get a Kerberos ticket (`kinit`) and make sure the SPN exists, so SPNEGO does not fall back to NTLM.',
-        { spn: this.spn, host: this.host },
-      );
+/** A context and its first token, not yet bound to a request. */
+export interface MintedToken {
+  readonly context: GssContext;
+  readonly token: string;
+  /** `performance.now()` when it was minted: the token must reach the server within the clock-skew window. */
+  readonly mintedAt: number;
+}
+
+/** Where pre-minted tokens come from (see TokenPool); `undefined` means mint one now. */
+export interface TokenSource {
+  take(plan: RequestPlan): Promise<MintedToken | undefined>;
+  /** Prepares a token for the next request like `plan`. */
+  refill(plan: RequestPlan): void;
+}
+
+/** Creates a context for `plan` and steps it once. Throws classified KerberosAuthErrors. */
+export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<MintedToken> {
+  const started = performance.now();
+  try {
+    const context = await gss.createContext(plan.spn, {
+      principal: plan.principal,
+      delegate: plan.delegate,
+      mutual: plan.mutual !== 'disabled',
+      mechanism: plan.mechanism,
+    });
+    const token = await context.step('');
+    if (token === null) throw new Error('GSS produced no initial token');
+    refuseNtlm(token, plan);
+    if (debug.enabled) {
+      debug('token for %s minted in %s ms (delegate: %s)', plan.spn, (performance.now() - started).toFixed(2), plan.delegate);
     }
-    return token;
+    return { context, token, mintedAt: started };
+  } catch (error) {
+    const classified = classifyGssError(error, plan.spn, plan.host);
+    debug('no token for %s: %s', plan.spn, classified.code);
+    throw classified;
   }
+}
+
+/** SPNEGO may fall back to NTLM on some systems; an NTLM token is never sent. */
+function refuseNtlm(token: string, plan: RequestPlan): string {
+  if (isNtlmToken(token)) {
+    throw new KerberosAuthError(
+      'ERR_KERBEROS_NTLM_REFUSED',
+      `GSS offered an NTLM token instead of Kerberos for ${plan.host} (SPN ${plan.spn}); it was not sent. ` +
+        'Fix: get a Kerberos ticket (`kinit`) and make sure the SPN exists, so SPNEGO does not fall back to NTLM.',
+      { spn: plan.spn, host: plan.host },
+    );
+  }
+  return token;
 }

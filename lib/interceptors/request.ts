@@ -34,7 +34,7 @@ export function createRequestInterceptor(ctx: PluginContext) {
       debug('request to %s: %s, SPN %s', url.origin, how, plan.spn);
     }
     if (!plan.preemptive) return config;
-    const { negotiation, token } = await Negotiation.start(ctx.gss, plan);
+    const { negotiation, token } = await Negotiation.start(ctx.gss, plan, ctx.pool);
     config.headers.set('Authorization', `Negotiate ${token}`);
     setNegotiation(config, negotiation);
     guardRedirects(config);

@@ -1,0 +1,64 @@
+import type { GssProvider } from '../gss/provider';
+import { mintToken, type MintedToken, type TokenSource } from './negotiation';
+import type { RequestPlan } from './plan';
+
+interface Entry {
+  readonly minted: Promise<MintedToken | undefined>;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * Mints the next token for a pre-emptive host while the current request is on the wire,
+ * so the following request finds one ready instead of waiting for GSS (hand-written code
+ * mints on the critical path). At most one spare token per SPN and flag set, used once,
+ * and dropped after `ttlMs`: a token must reach the server within the clock-skew window
+ * (5 minutes by default, seconds in some test realms), and a spare must not outlive a
+ * `kinit` by much.
+ */
+export class TokenPool implements TokenSource {
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly gss: GssProvider,
+    private readonly ttlMs = 2000,
+    private readonly maxKeys = 32,
+  ) {}
+
+  /** The spare for this plan's SPN and flags, if one is ready and fresh; it is never handed out twice. */
+  async take(plan: RequestPlan): Promise<MintedToken | undefined> {
+    const key = keyOf(plan);
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    this.#entries.delete(key);
+    clearTimeout(entry.timer);
+    const minted = await entry.minted;
+    return minted !== undefined && performance.now() - minted.mintedAt < this.ttlMs ? minted : undefined;
+  }
+
+  /**
+   * Starts minting the spare for the next request like `plan`. Called once the current
+   * request has its token, so the spare never competes with it for a GSS slot.
+   */
+  refill(plan: RequestPlan): void {
+    const key = keyOf(plan);
+    if (!this.#entries.has(key)) this.#refill(key, plan);
+  }
+
+  #refill(key: string, plan: RequestPlan): void {
+    // A failed spare is simply not there; the request that would have used it mints its
+    // own token and reports the error with its own context.
+    const minted = mintToken(this.gss, plan).catch(() => undefined);
+    const timer = setTimeout(() => this.#entries.delete(key), this.ttlMs);
+    timer.unref();
+    this.#entries.set(key, { minted, timer });
+    if (this.#entries.size > this.maxKeys) {
+      const [oldest, old] = this.#entries.entries().next().value as [string, Entry];
+      clearTimeout(old.timer);
+      this.#entries.delete(oldest);
+    }
+  }
+}
+
+function keyOf(plan: RequestPlan): string {
+  return `${plan.spn}\n${plan.mechanism}\n${plan.mutual !== 'disabled'}\n${plan.delegate}\n${plan.principal ?? ''}`;
+}
