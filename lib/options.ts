@@ -52,6 +52,14 @@ export interface KerberosAuthOptions {
    */
   principal?: string;
   /**
+   * Forward proxies (axios's `proxy` option) that may receive a Kerberos token: a `407` with
+   * `Proxy-Authenticate: Negotiate` from one of them is answered with `Proxy-Authorization`
+   * for `HTTP@<proxy host>`, and with `preemptive` every request through it carries one.
+   * Same patterns as `hosts`. Credentials are never delegated to a proxy.
+   * @default undefined (no proxy gets a token)
+   */
+  proxies?: HostPattern | readonly HostPattern[];
+  /**
    * Credential delegation: `true` forwards your ticket-granting ticket to every host in
    * `hosts` (which must then be set); a pattern or list delegates only to hosts that match
    * it and `hosts`. Never to proxies.
@@ -99,6 +107,7 @@ export interface KerberosRequestOptions {
 /** The options after validation: what the rest of the code sees. */
 export interface ResolvedOptions {
   hosts: HostMatcher | undefined;
+  proxies: HostMatcher | undefined;
   preemptive: boolean;
   service: string;
   spn: string | ((url: URL) => string) | undefined;
@@ -128,6 +137,7 @@ const MUTUAL_MODES: readonly MutualMode[] = ['required', 'optional', 'disabled']
 const MECHANISMS: readonly Mechanism[] = ['spnego', 'kerberos'];
 const KNOWN = new Set<string>([
   'hosts',
+  'proxies',
   'preemptive',
   'service',
   'spn',
@@ -156,6 +166,7 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
   const hosts = input.hosts === undefined ? undefined : compileHosts(input.hosts, 'hosts');
   return {
     hosts,
+    proxies: input.proxies === undefined ? undefined : compileHosts(input.proxies, 'proxies'),
     preemptive: boolean('preemptive', o.preemptive),
     service: nonEmptyString('service', o.service, /^[^@/\s]+$/, "a service name such as 'HTTP'"),
     spn: spn('spn', o.spn),

@@ -100,7 +100,7 @@ tail_log() {
   done
 }
 
-# Two free TCP ports on 127.0.0.1. The KDC also binds UDP on its port, so the
+# Three free TCP ports on 127.0.0.1 (KDC, HTTP, forward proxy). The KDC also binds UDP on its port, so the
 # candidate must be free for UDP too. Sockets stay open until both ports are
 # chosen so the two are distinct. (A small race with other processes remains;
 # `up` fails loudly if a bind then fails.)
@@ -110,7 +110,7 @@ pick_ports() {
     /usr/bin/python3 - <<'PY'
 import socket
 held, ports = [], []
-while len(ports) < 2:
+while len(ports) < 3:
     t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     t.bind(("127.0.0.1", 0))
     port = t.getsockname()[1]
@@ -129,8 +129,10 @@ PY
       const net = require("net");
       const a = net.createServer().listen(0, "127.0.0.1", () => {
         const b = net.createServer().listen(0, "127.0.0.1", () => {
-          console.log(a.address().port, b.address().port);
-          a.close(); b.close();
+          const c = net.createServer().listen(0, "127.0.0.1", () => {
+            console.log(a.address().port, b.address().port, c.address().port);
+            a.close(); b.close(); c.close();
+          });
         });
       });'
   fi
@@ -323,7 +325,7 @@ EOF
 }
 
 write_httpd_conf() {
-  local d=$1 http_port=$2 user_block="" loc_re
+  local d=$1 http_port=$2 proxy_port=$3 user_block="" loc_re
   loc_re=$(IFS='|' && echo "${PROTECTED_LOCATIONS[*]}")
   if is_root; then
     user_block="User ${WWW_USER}
@@ -354,6 +356,8 @@ LoadModule alias_module ${APACHE_MODDIR}/mod_alias.so
 LoadModule setenvif_module ${APACHE_MODDIR}/mod_setenvif.so
 LoadModule rewrite_module ${APACHE_MODDIR}/mod_rewrite.so
 LoadModule cgid_module ${APACHE_MODDIR}/mod_cgid.so
+LoadModule proxy_module ${APACHE_MODDIR}/mod_proxy.so
+LoadModule proxy_http_module ${APACHE_MODDIR}/mod_proxy_http.so
 
 # Enough threads for benchmarks; unlimited keep-alive so connection reuse
 # is decided by the client, not by Apache recycling connections.
@@ -412,12 +416,29 @@ EOF
     GssapiBasicAuthMech krb5"
     gssapi_location "${d}" deleg "    GssapiBasicAuth Off
     GssapiDelegCcacheDir ${d}/deleg"
+    cat <<EOF
+
+# A forward proxy that wants Kerberos itself: 407 + Proxy-Authenticate: Negotiate,
+# Proxy-Authorization accepted for HTTP/localhost (the proxy's own SPN), and the
+# proxy's mutual-authentication token in Proxy-Authenticate on success. Loopback only.
+Listen 127.0.0.1:${proxy_port}
+<VirtualHost 127.0.0.1:${proxy_port}>
+    ProxyRequests On
+    <Proxy "*">
+        AuthType GSSAPI
+        AuthName "Kerberos proxy"
+        GssapiCredStore keytab:${d}/http.keytab
+        GssapiBasicAuth Off
+        Require valid-user
+    </Proxy>
+</VirtualHost>
+EOF
   } >"${d}/httpd.conf"
 }
 
 # Sourceable env file plus the same data as JSON (for Node test setup).
 write_env_files() {
-  local d=$1 kdc_port=$2 http_port=$3
+  local d=$1 kdc_port=$2 http_port=$3 proxy_port=$4
   local -a pairs=(
     REALM_DIR "${d}"
     REALM "${REALM}"
@@ -432,6 +453,8 @@ write_env_files() {
     HTTP_URL_IP "http://127.0.0.1:${http_port}"
     ALIAS_HOST "${ALIAS_HOST}"
     HTTP_URL_ALIAS "http://${ALIAS_HOST}:${http_port}"
+    PROXY_PORT "${proxy_port}"
+    PROXY_URL "http://localhost:${proxy_port}"
     ALICE_PRINCIPAL "alice@${REALM}"
     ALICE_PASSWORD "${ALICE_PASSWORD}"
     ALICE_KEYTAB "${d}/alice.keytab"
@@ -678,7 +701,7 @@ abort_up() {
 }
 
 cmd_up() {
-  local d kdc_port http_port t0 tool
+  local d kdc_port http_port proxy_port t0 tool
   d=$(abs_dir "$1")
   t0=$(date +%s%N)
   if [[ -d ${d} ]] && { live_pid "${d}/krb5kdc.pid" krb5kdc ||
@@ -691,8 +714,8 @@ cmd_up() {
   [[ -e ${APACHE_MODDIR}/mod_auth_gssapi.so ]] || die "mod_auth_gssapi not installed"
 
   prepare_dirs "${d}"
-  read -r kdc_port http_port < <(pick_ports) || true
-  [[ -n ${http_port:-} ]] || die "could not pick free ports"
+  read -r kdc_port http_port proxy_port < <(pick_ports) || true
+  [[ -n ${proxy_port:-} ]] || die "could not pick free ports"
 
   write_krb5_conf "${d}" "${kdc_port}"
   write_kdc_conf "${d}" "${kdc_port}"
@@ -705,7 +728,7 @@ cmd_up() {
 
   write_www "${d}"
   write_echo_cgi "${d}"
-  write_httpd_conf "${d}" "${http_port}"
+  write_httpd_conf "${d}" "${http_port}" "${proxy_port}"
   start_apache "${d}" "${http_port}"
 
   kinit_into "${d}" "${d}/ccache" "" alice ||
@@ -713,7 +736,7 @@ cmd_up() {
   smoke_test "${d}" "${http_port}"
   trap - EXIT
 
-  write_env_files "${d}" "${kdc_port}" "${http_port}"
+  write_env_files "${d}" "${kdc_port}" "${http_port}" "${proxy_port}"
   log "up in $((($(date +%s%N) - t0) / 1000000)) ms: KDC 127.0.0.1:${kdc_port}, HTTP http://localhost:${http_port}"
   cat "${d}/env"
 }

@@ -1,4 +1,4 @@
-import { planRequest, type OriginMemory } from '../../lib/core/plan';
+import { planProxy, planRequest, type OriginMemory } from '../../lib/core/plan';
 import { ExpiringOriginSet } from '../../lib/core/origin-memory';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 
@@ -52,5 +52,15 @@ describe('ExpiringOriginSet', () => {
     expect([set.has('a'), set.has('b'), set.has('c')]).toEqual([false, true, true]);
     now = 101;
     expect(set.has('b')).toBe(false);
+  });
+});
+
+describe('planProxy', () => {
+  it('allows only proxies in `proxies`, uses HTTP@proxy and never delegates', () => {
+    const options = resolveOptions({ hosts: '*.example', proxies: 'proxy.example', delegate: true });
+    const plan = planProxy(options, new URL('http://proxy.example:3128'), 'linux');
+    expect(plan).toMatchObject({ allowed: true, preemptive: true, spn: 'HTTP@proxy.example', delegate: false });
+    expect(planProxy(options, new URL('http://other.example:3128'), 'linux').allowed).toBe(false);
+    expect(planProxy(resolveOptions({}), new URL('http://proxy.example:3128'), 'linux').allowed).toBe(false);
   });
 });

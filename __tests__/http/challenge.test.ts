@@ -112,17 +112,20 @@ describe('parseChallenges (RFC 7235 section 4.1)', () => {
   });
 
   it('parses a 1 MiB header in time linear in its length', () => {
-    const time = (size: number) => {
-      const input = 'Basic realm="' + 'a,'.repeat(size / 2) + '", Negotiate ' + 'A'.repeat(size);
-      const start = process.hrtime.bigint();
-      const result = parseChallenges(input);
-      expect(result.map((c) => c.scheme)).toEqual(['Basic', 'Negotiate']);
-      return Number(process.hrtime.bigint() - start);
+    const input = (size: number) => 'Basic realm="' + 'a,'.repeat(size / 2) + '", Negotiate ' + 'A'.repeat(size);
+    // The fastest of several runs: other processes on a shared machine only ever add time.
+    const fastest = (text: string) => {
+      let best = Infinity;
+      for (let run = 0; run < 7; run++) {
+        const start = process.hrtime.bigint();
+        expect(parseChallenges(text).map((c) => c.scheme)).toEqual(['Basic', 'Negotiate']);
+        best = Math.min(best, Number(process.hrtime.bigint() - start));
+      }
+      return best;
     };
-    time(1 << 16); // warm up
-    const small = Math.max(time(1 << 16), 1);
-    const large = time(1 << 20);
+    const small = fastest(input(1 << 16));
+    const large = fastest(input(1 << 20));
     // 16 times the input: a linear parser takes about 16 times as long, a quadratic one 256 times.
-    expect(large / small).toBeLessThan(80);
+    expect(large / small).toBeLessThan(64);
   });
 });

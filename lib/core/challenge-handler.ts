@@ -1,68 +1,80 @@
 import type { AxiosResponse } from 'axios';
-import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { debug } from '../debug';
+import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import { resolveRequestOptions } from '../options';
 import type { PluginContext } from './context';
 import { isReplayable, negotiationOf, responseUrl } from './config';
 import { Negotiation } from './negotiation';
-import { planRequest } from './plan';
+import { ORIGIN, type Party, PROXY, proxyUrlOf } from './party';
+import { planProxy, planRequest, type RequestPlan } from './plan';
 import { resend } from './resend';
 
 /**
- * Answers a 401 response. Returns the response of the re-sent request, or `undefined` when
- * the 401 is not ours to answer (no Negotiate offered, host not allowed, plugin off for the
- * request): the caller then gets the 401 exactly as it came.
+ * Answers a 401 (origin) or 407 (proxy) response. Returns the response of the re-sent
+ * request, or `undefined` when the challenge is not ours to answer (no Negotiate offered,
+ * host or proxy not allowed, plugin off for the request): the caller then gets the
+ * response exactly as it came.
  */
-export async function answerChallenge(ctx: PluginContext, response: AxiosResponse): Promise<AxiosResponse | undefined> {
-  const offer = readNegotiate(response.headers['www-authenticate']);
+export async function answerChallenge(
+  ctx: PluginContext,
+  response: AxiosResponse,
+  party: Party,
+): Promise<AxiosResponse | undefined> {
+  const offer = readNegotiate(response.headers[party.challengeHeader]);
   if (offer.kind === 'absent') return undefined;
-  const url = responseUrl(ctx, response);
+  const url = party === PROXY ? proxyUrlOf(response.config) : responseUrl(ctx, response);
   if (url === undefined) return undefined;
-  const previous = negotiationOf(response.config);
-  debug('401 from %s: Negotiate %s, round %d', url.origin, offer.kind, previous?.rounds ?? 0);
+  const previous = negotiationOf(response.config, party);
+  debug('%d from %s: Negotiate %s, round %d', party.status, url.origin, offer.kind, previous?.rounds ?? 0);
   // Our token went to this origin: the server is continuing or refusing our handshake.
   if (previous !== undefined && previous.plan.url.origin === url.origin) {
-    if (offer.kind === 'invalid') throw badChallenge(previous.host, previous.spn, offer.reason, response);
+    if (offer.kind === 'invalid') throw badChallenge(previous.plan, party, offer.reason, response);
     if (offer.kind === 'offer') throw previous.rejected('the server answered our token with a new challenge');
     if (previous.rounds >= ctx.options.maxRounds) {
       throw previous.rejected(`still unauthenticated after ${previous.rounds} rounds (maxRounds)`);
     }
-    return resend(ctx, response, previous, await previous.continueWith(offer.token));
+    return resend(ctx, response, previous, await previous.continueWith(offer.token), party);
   }
-  const requestOptions = resolveRequestOptions((response.config as { kerberos?: unknown }).kerberos);
-  if (requestOptions === false) return undefined;
-  const plan = planRequest(ctx.options, requestOptions, url, ctx.memory, ctx.platform);
-  if (!plan.allowed) {
-    debug('not answering %s: not in hosts', url.origin);
+  const plan = planFor(ctx, response, url, party);
+  if (plan === undefined || !plan.allowed) {
+    debug('not answering %s: not in %s', url.origin, party === PROXY ? 'proxies' : 'hosts');
     return undefined;
   }
-  if (offer.kind === 'invalid') throw badChallenge(plan.host, plan.spn, offer.reason, response);
+  if (offer.kind === 'invalid') throw badChallenge(plan, party, offer.reason, response);
   // A token with no handshake of ours under way cannot be stepped in a new context; the
   // server gets a fresh start, and `maxRounds` still bounds the exchange.
   const rounds = previous?.rounds ?? 0;
   if (rounds >= ctx.options.maxRounds) return undefined;
-  if (!isReplayable(response.config.data)) throw notReplayable(plan.host, plan.spn, response);
+  if (!isReplayable(response.config.data)) throw notReplayable(plan, party, response);
   const { negotiation, token } = await Negotiation.start(ctx.gss, plan);
   negotiation.rounds = rounds;
-  return resend(ctx, response, negotiation, token);
+  return resend(ctx, response, negotiation, token, party);
 }
 
-function badChallenge(host: string, spn: string, reason: string, response: AxiosResponse): KerberosAuthError {
+function planFor(ctx: PluginContext, response: AxiosResponse, url: URL, party: Party): RequestPlan | undefined {
+  if (party === PROXY) return planProxy(ctx.options, url, ctx.platform);
+  const requestOptions = resolveRequestOptions((response.config as { kerberos?: unknown }).kerberos);
+  if (requestOptions === false) return undefined;
+  return planRequest(ctx.options, requestOptions, url, ctx.memory, ctx.platform);
+}
+
+function badChallenge(plan: RequestPlan, party: Party, reason: string, response: AxiosResponse): KerberosAuthError {
+  const header = party === ORIGIN ? 'WWW-Authenticate' : 'Proxy-Authenticate';
   return new KerberosAuthError(
     'ERR_KERBEROS_BAD_CHALLENGE',
-    `${host} sent an unusable WWW-Authenticate header (SPN ${spn}): ${reason}. Fix: this is a server-side ` +
+    `${plan.host} sent an unusable ${header} header (SPN ${plan.spn}): ${reason}. Fix: this is a server-side ` +
       'problem (or something between you and the server is rewriting headers); check the server and proxies.',
-    { spn, host, config: response.config, response },
+    { spn: plan.spn, host: plan.host, config: response.config, response },
   );
 }
 
-function notReplayable(host: string, spn: string, response: AxiosResponse): KerberosAuthError {
+function notReplayable(plan: RequestPlan, party: Party, response: AxiosResponse): KerberosAuthError {
   return new KerberosAuthError(
     'ERR_KERBEROS_BODY_NOT_REPLAYABLE',
-    `${host} asked for Kerberos authentication (401), but the request body is a stream that cannot be sent ` +
-      `twice. Fix: list ${host} in the \`hosts\` option so the token goes with the first request and no 401 ` +
-      'comes, or send a Buffer or string instead of a stream.',
-    { spn, host, config: response.config, response },
+    `${plan.host} asked for Kerberos authentication (${response.status}), but the request body is a stream that ` +
+      `cannot be sent twice. Fix: list ${plan.host} in the \`${party === PROXY ? 'proxies' : 'hosts'}\` option ` +
+      'so the token goes with the first request and no challenge comes, or send a Buffer or string instead of a stream.',
+    { spn: plan.spn, host: plan.host, config: response.config, response },
   );
 }

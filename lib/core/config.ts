@@ -1,18 +1,31 @@
 import { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { PluginContext } from './context';
-import { type Negotiation, STATE_KEY } from './negotiation';
+import type { Negotiation } from './negotiation';
+import { ORIGIN, type Party } from './party';
 
 /** The config key holding the time the exchange started, for the whole-exchange timeout. */
 export const STARTED_KEY = 'axiosKerberosStartedAt';
 
 type Config = InternalAxiosRequestConfig & Record<string, unknown>;
 
-export function negotiationOf(config: InternalAxiosRequestConfig | undefined): Negotiation | undefined {
-  return (config as Config | undefined)?.[STATE_KEY] as Negotiation | undefined;
+/**
+ * The negotiation a request carries for `party`, from the request interceptor to the
+ * response interceptor and across re-sends. It is a class instance, which axios's
+ * `mergeConfig` passes on by reference (it deep-copies plain objects only).
+ */
+export function negotiationOf(
+  config: InternalAxiosRequestConfig | undefined,
+  party: Party = ORIGIN,
+): Negotiation | undefined {
+  return (config as Config | undefined)?.[party.stateKey] as Negotiation | undefined;
 }
 
-export function setNegotiation(config: InternalAxiosRequestConfig, negotiation: Negotiation): void {
-  (config as Config)[STATE_KEY] = negotiation;
+export function setNegotiation(
+  config: InternalAxiosRequestConfig,
+  negotiation: Negotiation | undefined,
+  party: Party = ORIGIN,
+): void {
+  (config as Config)[party.stateKey] = negotiation;
 }
 
 /** The URL axios will request, resolved exactly as axios does (baseURL, allowAbsoluteUrls, params). */

@@ -3,6 +3,7 @@ import { MutualAuthenticationError } from '../errors/mutual-authentication-error
 import { debug } from '../debug';
 import { readNegotiate } from '../http/negotiate-challenge';
 import type { Negotiation } from './negotiation';
+import type { Party } from './party';
 
 /**
  * Mutual authentication (RFC 4559 section 5): the server's last `WWW-Authenticate: Negotiate
@@ -10,8 +11,8 @@ import type { Negotiation } from './negotiation';
  * token fails too: on plain http nothing else says the response came from the server the
  * ticket was for. A failure withholds the response; the error carries only the config.
  */
-export async function verifyMutual(negotiation: Negotiation, response: AxiosResponse): Promise<void> {
-  const offer = negotiation.mutual === 'disabled' ? undefined : readNegotiate(response.headers['www-authenticate']);
+export async function verifyMutual(negotiation: Negotiation, response: AxiosResponse, party: Party): Promise<void> {
+  const offer = negotiation.mutual === 'disabled' ? undefined : readNegotiate(response.headers[party.challengeHeader]);
   let problem: string | undefined;
   if (offer?.kind === 'token') problem = await negotiation.verify(offer.token);
   else if (offer?.kind === 'invalid') problem = offer.reason;
@@ -27,7 +28,7 @@ export async function verifyMutual(negotiation: Negotiation, response: AxiosResp
   throw new MutualAuthenticationError(
     `Mutual authentication with ${negotiation.host} (SPN ${negotiation.spn}) failed on HTTP ${response.status}: ` +
       `${problem}. The response was withheld. Fix: check that the server is the one registered as ${negotiation.spn} ` +
-      'and that nothing between you and it rewrites WWW-Authenticate.',
+      'and that nothing between you and it rewrites authentication headers.',
     { spn: negotiation.spn, host: negotiation.host, config: response.config },
   );
 }

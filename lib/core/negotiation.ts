@@ -5,14 +5,6 @@ import type { GssContext, GssProvider } from '../gss/provider';
 import type { MutualMode } from '../options';
 import type { RequestPlan } from './plan';
 
-/**
- * The config key that carries a request's negotiation from the request interceptor to the
- * response interceptor and across re-sends. A string, not a Symbol: axios's `mergeConfig`
- * only copies string keys. The value is a class instance, which `mergeConfig` passes on by
- * reference (it deep-copies plain objects only).
- */
-export const STATE_KEY = 'axiosKerberosNegotiation';
-
 // An NTLMSSP message starts with "NTLMSSP\0" (`TlRMTVNTUA` in base64), bare or wrapped in
 // SPNEGO. NTLM's SPNEGO mechanism OID is 1.3.6.1.4.1.311.2.2.10; Kerberos's is 1.2.840.113554.1.2.2.
 const NTLM_SIGNATURE = Buffer.from('NTLMSSP\0', 'latin1');
@@ -178,7 +170,12 @@ export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<Mi
     if (token === null) throw new Error('GSS produced no initial token');
     refuseNtlm(token, plan);
     if (debug.enabled) {
-      debug('token for %s minted in %s ms (delegate: %s)', plan.spn, (performance.now() - started).toFixed(2), plan.delegate);
+      debug(
+        'token for %s minted in %s ms (delegate: %s)',
+        plan.spn,
+        (performance.now() - started).toFixed(2),
+        plan.delegate,
+      );
     }
     return { context, token, mintedAt: started };
   } catch (error) {

@@ -75,6 +75,30 @@ export function planRequest(
   };
 }
 
+/**
+ * The plan for authenticating to a forward proxy: SPN `HTTP@<proxy host>`, only for proxies
+ * listed in `proxies`, never delegating (a proxy has no business with your TGT).
+ */
+export function planProxy(
+  options: ResolvedOptions,
+  proxyUrl: URL,
+  platform: NodeJS.Platform = process.platform,
+): RequestPlan {
+  const allowed = options.proxies?.matches(proxyUrl) === true;
+  return {
+    url: proxyUrl,
+    host: normalizeHostname(proxyUrl),
+    spn: spnForUrl(proxyUrl, { service: options.service, platform }),
+    mutual: options.mutual ?? (proxyUrl.protocol === 'https:' ? 'optional' : 'required'),
+    delegate: false,
+    principal: options.principal,
+    mechanism: options.mechanism,
+    allowed,
+    preemptive: allowed && options.preemptive,
+    adaptive: false,
+  };
+}
+
 function untrusted(host: string, spn: string, what: string): KerberosAuthError {
   return new KerberosAuthError(
     'ERR_KERBEROS_UNTRUSTED_HOST',

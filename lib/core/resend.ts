@@ -1,32 +1,44 @@
 import { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { PluginContext } from './context';
-import { STARTED_KEY, setNegotiation } from './config';
-import type { Negotiation } from './negotiation';
+import { STARTED_KEY, negotiationOf, setNegotiation } from './config';
+import { Negotiation } from './negotiation';
+import { ORIGIN, type Party, PROXY } from './party';
 import { guardRedirects } from './redirects';
 
+/** Counts re-sends of one request across both parties. */
+const RESENDS_KEY = 'axiosKerberosResends';
+
 /**
- * Sends the request again through the same instance with a Negotiate token, so the caller's
- * other interceptors, `signal` and adapter apply as before.
+ * Sends the request again through the same instance with a Negotiate token for `party`, so
+ * the caller's other interceptors, `signal` and adapter apply as before.
  * - The body already went through `transformRequest`; an identity transform stops axios
  *   from serialising it a second time (the axios-retry approach, axios issue #5765).
  * - `timeout` covers the whole exchange: the re-send gets what is left of it.
+ * - The other party's token is single use too: the re-send gets a fresh one.
  * - When the challenge came from another origin than the request's (a redirect chain),
  *   the token waits for the redirect hop to that origin instead of going out first.
  */
-export function resend(
+export async function resend(
   ctx: PluginContext,
   response: AxiosResponse,
   negotiation: Negotiation,
   token: string,
+  party: Party,
 ): Promise<AxiosResponse> {
   const config = response.config;
+  const resends = Number((config as unknown as Record<string, unknown>)[RESENDS_KEY] ?? 0);
+  // Proxy and origin each bound their own rounds; this bounds the two taking turns.
+  if (resends >= 2 * ctx.options.maxRounds) {
+    throw negotiation.rejected(`still unauthenticated after ${resends} re-sends (maxRounds for proxy and origin)`);
+  }
   const header = `Negotiate ${token}`;
   const headers = AxiosHeaders.from(config.headers);
   const next: InternalAxiosRequestConfig = { ...config, headers, transformRequest: [(data: unknown) => data] };
-  const requestOrigin = safeOrigin(ctx.instance.getUri(config));
-  if (requestOrigin === negotiation.plan.url.origin) headers.set('Authorization', header);
+  (next as unknown as Record<string, unknown>)[RESENDS_KEY] = resends + 1;
+  await renewOtherParty(ctx, config, next, party === ORIGIN ? PROXY : ORIGIN);
+  if (party === PROXY || sameOrigin(ctx, config, negotiation)) headers.set(party.authorizationHeader, header);
   else {
-    headers.delete('Authorization');
+    headers.delete(party.authorizationHeader);
     negotiation.holdForRedirect(negotiation.plan.url.origin, header);
   }
   const started = (config as unknown as Record<string, unknown>)[STARTED_KEY];
@@ -34,15 +46,34 @@ export function resend(
     next.timeout = Math.max(1, config.timeout - (Date.now() - started));
   }
   negotiation.rounds++;
-  setNegotiation(next, negotiation);
-  guardRedirects(next);
+  setNegotiation(next, negotiation, party);
+  if (party === ORIGIN) guardRedirects(next);
   return ctx.instance.request(next);
 }
 
-function safeOrigin(url: string): string | undefined {
+/**
+ * The other party's token in this request was single use too. If it had one, the re-send
+ * gets a fresh token for it, minted for the same plan: the proxy authenticates every request
+ * it forwards, and the origin behind it did not see a request the proxy refused.
+ */
+async function renewOtherParty(
+  ctx: PluginContext,
+  config: InternalAxiosRequestConfig,
+  next: InternalAxiosRequestConfig,
+  other: Party,
+): Promise<void> {
+  const previous = negotiationOf(config, other);
+  if (previous === undefined) return;
+  previous.finish();
+  const { negotiation, token } = await Negotiation.start(ctx.gss, previous.plan, ctx.pool);
+  next.headers.set(other.authorizationHeader, `Negotiate ${token}`);
+  setNegotiation(next, negotiation, other);
+}
+
+function sameOrigin(ctx: PluginContext, config: InternalAxiosRequestConfig, negotiation: Negotiation): boolean {
   try {
-    return new URL(url).origin;
+    return new URL(ctx.instance.getUri(config)).origin === negotiation.plan.url.origin;
   } catch {
-    return undefined;
+    return false;
   }
 }

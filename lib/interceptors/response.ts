@@ -3,41 +3,49 @@ import { answerChallenge } from '../core/challenge-handler';
 import type { PluginContext } from '../core/context';
 import { negotiationOf, responseUrl } from '../core/config';
 import { verifyMutual } from '../core/mutual';
+import { ORIGIN, type Party, PROXY } from '../core/party';
 import { isKerberosAuthError } from '../errors/kerberos-auth-error';
 
 /**
- * The response interceptors. A 401 with a Negotiate challenge is answered whether axios
- * rejected it (the default) or the caller's `validateStatus` let it through; any other
- * response to a request that carried our token has its mutual authentication checked.
+ * The response interceptors. A 401 (or a proxy's 407) with a Negotiate challenge is answered
+ * whether axios rejected it (the default) or the caller's `validateStatus` let it through;
+ * any other response to a request that carried our token has its mutual authentication
+ * checked.
  */
 export function createResponseInterceptors(ctx: PluginContext) {
   async function onFulfilled(response: AxiosResponse): Promise<AxiosResponse> {
-    if (response.status === 401) return (await handle401(response)) ?? response;
+    const party = partyFor(response.status);
+    if (party !== undefined) return (await handleChallenge(response, party)) ?? response;
     await settle(response);
     return response;
   }
 
   async function onRejected(error: unknown): Promise<AxiosResponse> {
-    if (isAxiosError(error) && error.response?.status === 401) {
-      const answered = await handle401(error.response);
+    const party = isAxiosError(error) ? partyFor(error.response?.status) : undefined;
+    if (party !== undefined) {
+      const answered = await handleChallenge((error as { response: AxiosResponse }).response, party);
       if (answered !== undefined) return answered;
     }
     throw error;
   }
 
-  async function handle401(response: AxiosResponse): Promise<AxiosResponse | undefined> {
+  async function handleChallenge(response: AxiosResponse, party: Party): Promise<AxiosResponse | undefined> {
     try {
-      return await answerChallenge(ctx, response);
+      return await answerChallenge(ctx, response, party);
     } catch (error) {
-      const url = responseUrl(ctx, response);
-      if (url !== undefined) ctx.memory.delete(url.origin);
+      if (party === ORIGIN) {
+        const url = responseUrl(ctx, response);
+        if (url !== undefined) ctx.memory.delete(url.origin);
+      }
       if (isKerberosAuthError(error)) error.withContext(response.config, response);
       throw error;
     }
   }
 
-  /** Mutual authentication for a final (non-401) response, and the origin memory. */
+  /** Mutual authentication for a final (non-challenge) response, and the origin memory. */
   async function settle(response: AxiosResponse): Promise<void> {
+    const proxy = negotiationOf(response.config, PROXY);
+    if (proxy !== undefined) await verifyMutual(proxy, response, PROXY);
     const negotiation = negotiationOf(response.config);
     if (negotiation === undefined) return;
     const url = responseUrl(ctx, response);
@@ -47,9 +55,13 @@ export function createResponseInterceptors(ctx: PluginContext) {
       negotiation.finish();
       return;
     }
-    await verifyMutual(negotiation, response);
+    await verifyMutual(negotiation, response, ORIGIN);
     if (ctx.options.preemptive) ctx.memory.add(url.origin);
   }
 
   return { onFulfilled, onRejected };
+}
+
+function partyFor(status: number | undefined): Party | undefined {
+  return status === 401 ? ORIGIN : status === 407 ? PROXY : undefined;
 }

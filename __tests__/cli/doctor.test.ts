@@ -1,0 +1,167 @@
+import { renderJson, renderText } from '../../lib/cli/doctor/render';
+import { runDoctor } from '../../lib/cli/doctor/run';
+import type { CliAuthOptions } from '../../lib/cli/auth-options';
+import { FakeGss } from '../helpers/fake-gss';
+import { startServer, type TestServer } from '../helpers/server';
+import { fakeDeps, fakeKlist, negotiateHandler } from './fake-realm';
+
+const options: CliAuthOptions = { mechanism: 'spnego', timeout: 2000 };
+let servers: TestServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+});
+
+async function server(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
+  const started = await startServer(handler);
+  servers.push(started);
+  return started;
+}
+
+describe('runDoctor (fake GSS, real HTTP on 127.0.0.1)', () => {
+  it('runs all seven checks in order and passes when authentication works end to end', async () => {
+    const target = await server(negotiateHandler());
+    const report = await runDoctor(new URL(`${target.url}/x`), options, fakeDeps());
+    expect(report.steps.map((step) => [step.name, step.ok])).toEqual([
+      ['krb5-config', true],
+      ['credential-cache', true],
+      ['service-principal', true],
+      ['service-ticket', true],
+      ['server-challenge', true],
+      ['authenticated-request', true],
+      ['round-trips', true],
+    ]);
+    expect(report.ok).toBe(true);
+    expect(report.roundTrips).toBe(2);
+    expect(report.steps[4]?.detail).toBe('401 Unauthorized, offers Negotiate (also offers Basic)');
+    expect(report.steps[5]?.detail).toBe('200 OK (token sent up front); mutual authentication verified');
+    expect(report.steps[6]?.detail).toMatch(/^2 HTTP requests \(1 without credentials, 1 authenticated\) in \d+ ms/);
+  });
+
+  it('stops at the first failure: no ticket, no GSS and no HTTP', async () => {
+    const gss = new FakeGss();
+    const target = await server(negotiateHandler());
+    const report = await runDoctor(new URL(target.url), options, fakeDeps(gss, fakeKlist('', false)));
+    expect(report.ok).toBe(false);
+    expect(report.steps.map((step) => step.name)).toEqual(['krb5-config', 'credential-cache']);
+    expect(report.steps[1]).toMatchObject({ ok: false, code: 'ERR_KERBEROS_NO_CREDENTIALS' });
+    expect(gss.contexts).toHaveLength(0);
+    expect(target.requests).toHaveLength(0);
+    expect(report.roundTrips).toBe(0);
+  });
+
+  it('reports the mapped code and fix when GSS cannot get a service ticket', async () => {
+    const gss = new FakeGss();
+    gss.failWith = new Error('Server HTTP/nowhere@AK.TEST not found in Kerberos database');
+    const target = await server(negotiateHandler());
+    const report = await runDoctor(new URL(target.url), { ...options, spn: 'HTTP@nowhere' }, fakeDeps(gss));
+    const last = report.steps.at(-1);
+    expect(last).toMatchObject({ name: 'service-ticket', ok: false, code: 'ERR_KERBEROS_UNKNOWN_SPN' });
+    expect(last?.fix).toMatch(/HTTP@nowhere/);
+    expect(target.requests).toHaveLength(0);
+  });
+
+  it('says Negotiate is not offered by a server that only knows Basic', async () => {
+    const target = await server((_request, response) => {
+      response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="x"' }).end();
+    });
+    const report = await runDoctor(new URL(target.url), options, fakeDeps());
+    expect(report.steps.at(-1)).toMatchObject({
+      name: 'server-challenge',
+      ok: false,
+      detail: '401 Unauthorized offering only Basic: Negotiate is not offered',
+    });
+  });
+
+  it('says Negotiate is not offered by a resource that needs no authentication', async () => {
+    const target = await server((_request, response) => response.end('public'));
+    const report = await runDoctor(new URL(target.url), options, fakeDeps());
+    expect(report.steps.at(-1)?.detail).toBe('200 OK without any authentication challenge: Negotiate is not offered');
+  });
+
+  it('flags an unusable Negotiate challenge as ERR_KERBEROS_BAD_CHALLENGE', async () => {
+    const target = await server((_request, response) => {
+      response.writeHead(401, { 'WWW-Authenticate': 'Negotiate realm="x"' }).end();
+    });
+    const report = await runDoctor(new URL(target.url), options, fakeDeps());
+    expect(report.steps.at(-1)).toMatchObject({ name: 'server-challenge', code: 'ERR_KERBEROS_BAD_CHALLENGE' });
+  });
+
+  it('fails mutual authentication (required on http:) when the server sends no final token', async () => {
+    const target = await server((request, response) => {
+      if (request.headers.authorization === undefined) response.writeHead(401, { 'WWW-Authenticate': 'Negotiate' });
+      response.end('ok');
+    });
+    const report = await runDoctor(new URL(target.url), options, fakeDeps());
+    expect(report.steps.at(-1)).toMatchObject({
+      name: 'authenticated-request',
+      ok: false,
+      code: 'ERR_KERBEROS_MUTUAL_AUTH',
+    });
+    const optional = await runDoctor(new URL(target.url), { ...options, mutual: 'optional' }, fakeDeps());
+    expect(optional.ok).toBe(true);
+    expect(optional.steps[5]?.detail).toMatch(/mutual authentication not verified: the server sent no final token/);
+  });
+
+  it('fails when the server refuses the token, and when it forbids an authenticated request', async () => {
+    const refusing = await server((_request, response) => {
+      response.writeHead(401, { 'WWW-Authenticate': 'Negotiate' }).end();
+    });
+    const refused = await runDoctor(new URL(refusing.url), options, fakeDeps());
+    expect(refused.steps.at(-1)).toMatchObject({ name: 'authenticated-request', code: 'ERR_KERBEROS_REJECTED' });
+
+    const forbidding = await server(negotiateHandler('forbidden', 403));
+    const forbidden = await runDoctor(new URL(forbidding.url), options, fakeDeps());
+    expect(forbidden.steps.at(-1)).toMatchObject({ name: 'authenticated-request', ok: false });
+    expect(forbidden.steps.at(-1)?.detail).toMatch(/authenticated, but the server refuses the request/);
+  });
+
+  it('reports a server that does not answer', async () => {
+    const closed = await server(() => undefined);
+    const url = new URL(closed.url);
+    await closed.close();
+    servers = [];
+    const report = await runDoctor(url, options, fakeDeps());
+    expect(report.steps.at(-1)).toMatchObject({ name: 'server-challenge', ok: false });
+    expect(report.steps.at(-1)?.detail).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('rendering', () => {
+  const failing = {
+    url: 'http://localhost/',
+    ok: false,
+    steps: [
+      { name: 'krb5-config' as const, ok: true, detail: '/r/krb5.conf' },
+      {
+        name: 'credential-cache' as const,
+        ok: false,
+        detail: 'FILE:/x: nothing',
+        code: 'ERR_KERBEROS_NO_CREDENTIALS',
+        fix: 'run `kinit`',
+      },
+    ],
+    roundTrips: 0,
+    ms: 3,
+  };
+
+  it('prints ✓/✗ per check, the checks not run, and what to do', () => {
+    const text = renderText(failing);
+    expect(text).toContain('✓ krb5 configuration');
+    expect(text).toContain('✗ credential cache       FILE:/x: nothing');
+    expect(text).toContain('code: ERR_KERBEROS_NO_CREDENTIALS');
+    expect(text).toContain('- service ticket         not checked (an earlier check failed)');
+    expect(text).toContain('does not work: the credential cache check failed.');
+    expect(text).toContain('What to do: run `kinit`.');
+  });
+
+  it('prints the verdict for a working set-up', () => {
+    const text = renderText({ ...failing, ok: true, steps: [failing.steps[0]!] });
+    expect(text).toContain('works end to end.');
+  });
+
+  it('prints one JSON document with the same content', () => {
+    expect(JSON.parse(renderJson(failing))).toEqual(failing);
+  });
+});

@@ -1,0 +1,51 @@
+import type { ServerResponse } from 'node:http';
+import type { DoctorDeps } from '../../lib/cli/doctor/run';
+import type { Run } from '../../lib/cli/klist';
+import { FakeGss, decodeToken, encodeToken } from '../helpers/fake-gss';
+import { type RecordedRequest, negotiateToken } from '../helpers/server';
+
+export const KLIST_VALID = `Ticket cache: FILE:/r/ccache
+Default principal: alice@AK.TEST
+
+Valid starting     Expires            Service principal
+11/29/26 04:28:41  11/29/26 14:28:41  krbtgt/AK.TEST@AK.TEST
+`;
+
+/** A klist that prints `listing` and whose `klist -s` says `valid`. */
+export function fakeKlist(listing: string, valid: boolean): Run {
+  return async (_file, args) => ({ status: args.includes('-s') && !valid ? 1 : 0, stdout: listing, stderr: '' });
+}
+
+/** Doctor dependencies with a fake krb5.conf, klist and GSS: no realm needed. */
+export function fakeDeps(gss = new FakeGss(), run: Run = fakeKlist(KLIST_VALID, true)): DoctorDeps {
+  return {
+    env: { KRB5_CONFIG: '/r/krb5.conf' },
+    platform: 'linux',
+    uid: 1000,
+    now: () => new Date(2026, 10, 29, 5, 0, 0),
+    configFs: {
+      read: (path) => (path === '/r/krb5.conf' ? '[libdefaults]\ndefault_realm = AK.TEST\n' : undefined),
+      list: () => [],
+    },
+    run,
+    gss,
+  };
+}
+
+/**
+ * A Negotiate server for FakeGss tokens: 401 `Negotiate` without a token, and `status` (200)
+ * with the final (mutual-authentication) token for a valid one.
+ */
+export function negotiateHandler(body = 'secret data\n', status = 200) {
+  return (request: RecordedRequest, response: ServerResponse): void => {
+    const token = negotiateToken(request);
+    const decoded = token === undefined ? undefined : decodeToken(token);
+    if (decoded === undefined) {
+      response.writeHead(401, { 'WWW-Authenticate': ['Negotiate', 'Basic realm="AK.TEST"'] }).end();
+      return;
+    }
+    response
+      .writeHead(status, { 'WWW-Authenticate': `Negotiate ${encodeToken({ ...decoded, kind: 'final' })}` })
+      .end(body);
+  };
+}

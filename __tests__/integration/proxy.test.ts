@@ -1,0 +1,45 @@
+import axios, { type AxiosProxyConfig } from 'axios';
+import { kerberosAuth } from '../../lib';
+import { accessLogLength, accessLogSince, realm } from './helpers/realm';
+
+// The realm's Apache also runs a forward proxy (mod_proxy) that wants Kerberos itself:
+// 407 with Proxy-Authenticate: Negotiate, its SPN is HTTP@localhost.
+const proxy = (): AxiosProxyConfig => ({ protocol: 'http', host: 'localhost', port: Number(process.env.PROXY_PORT) });
+
+describe('a forward proxy that asks for Negotiate (407)', () => {
+  it('passes the 407 through unchanged when the proxy is not in `proxies`', async () => {
+    const api = axios.create({ proxy: proxy() });
+    kerberosAuth().install(api);
+    await expect(api.get(`${realm.urlIp}/public/`)).rejects.toMatchObject({ response: { status: 407 } });
+  });
+
+  it('answers the 407 with Proxy-Authorization for a listed proxy, and verifies the proxy', async () => {
+    const api = axios.create({ proxy: proxy() });
+    kerberosAuth({ proxies: 'localhost', preemptive: false }).install(api);
+    const response = await api.get(`${realm.urlIp}/public/echo`);
+    expect(response.status).toBe(200);
+    expect(response.data).toMatchObject({ path: '/public/echo' });
+  });
+
+  it('sends Proxy-Authorization up front to a listed proxy: one round trip', async () => {
+    const api = axios.create({ proxy: proxy() });
+    kerberosAuth({ proxies: 'localhost' }).install(api);
+    const before = accessLogLength();
+    expect((await api.get(`${realm.urlIp}/public/?proxy-preemptive`)).status).toBe(200);
+    expect(accessLogSince(before).map((entry) => entry.status)).not.toContain(407);
+  });
+
+  it('authenticates to the proxy and to the origin behind it in one request', async () => {
+    const api = axios.create({ proxy: proxy() });
+    kerberosAuth({ proxies: 'localhost', hosts: '127.0.0.1' }).install(api);
+    const response = await api.get(`${realm.urlIp}/negotiate/`);
+    expect(response.headers['x-remote-user']).toBe(realm.alice);
+  });
+
+  it('answers the proxy and then the origin when neither gets a token up front', async () => {
+    const api = axios.create({ proxy: proxy() });
+    kerberosAuth({ proxies: 'localhost', preemptive: false }).install(api);
+    const response = await api.get(`${realm.urlIp}/negotiate/`);
+    expect(response.headers['x-remote-user']).toBe(realm.alice);
+  });
+});

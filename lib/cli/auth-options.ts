@@ -1,0 +1,36 @@
+import type { Mechanism } from '../gss/provider';
+import type { KerberosAuthOptions, MutualMode } from '../options';
+
+/** The Kerberos options both commands take. */
+export interface CliAuthOptions {
+  spn?: string;
+  mutual?: MutualMode;
+  principal?: string;
+  mechanism: Mechanism;
+  /** Milliseconds for each GSS operation and each HTTP request. */
+  timeout: number;
+  delegate?: boolean;
+}
+
+/**
+ * The plugin options for a one-shot request to `host`: the host is the allowlist, so the
+ * token goes with the first request (one round trip, as the library does for listed hosts).
+ */
+export function pluginOptions(host: string, options: CliAuthOptions): KerberosAuthOptions {
+  return {
+    hosts: host,
+    spn: options.spn,
+    mutual: options.mutual,
+    principal: options.principal,
+    mechanism: options.mechanism,
+    timeout: options.timeout,
+    delegate: options.delegate === true,
+    // A one-shot command has no next request: a pre-minted spare token would be wasted work.
+    prefetch: false,
+  };
+}
+
+/** The mutual-authentication mode the plugin applies to `url` when none is given. */
+export function effectiveMutual(url: URL, mutual: MutualMode | undefined): MutualMode {
+  return mutual ?? (url.protocol === 'https:' ? 'optional' : 'required');
+}

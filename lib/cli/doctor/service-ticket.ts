@@ -1,0 +1,58 @@
+import { isNtlmToken } from '../../core/negotiation';
+import { classifyGssError } from '../../errors/classify';
+import type { GssProvider, Mechanism } from '../../gss/provider';
+import type { MutualMode } from '../../options';
+import { describeFailure } from '../failure';
+import { failed, passed, type Step } from './step';
+
+export interface ServiceTicketInput {
+  gss: GssProvider;
+  spn: string;
+  host: string;
+  principal: string | undefined;
+  mechanism: Mechanism;
+  mutual: MutualMode;
+}
+
+/**
+ * Check 4: can GSS get a service ticket for the SPN and produce the first token? This is
+ * the KDC round trip every request needs, done once here without sending anything, so a
+ * failure is reported with its own code before any HTTP happens. The token is only measured.
+ */
+export async function checkServiceTicket(input: ServiceTicketInput): Promise<Step> {
+  let token: string | null;
+  try {
+    const context = await input.gss.createContext(input.spn, {
+      principal: input.principal,
+      delegate: false,
+      mutual: input.mutual !== 'disabled',
+      mechanism: input.mechanism,
+    });
+    token = await context.step('');
+  } catch (error) {
+    const failure = describeFailure(classifyGssError(error, input.spn, input.host));
+    return failed('service-ticket', failure.problem, failure.fix ?? 'see docs/errors.md', failure.code);
+  }
+  if (token === null) {
+    return failed(
+      'service-ticket',
+      `GSS produced no token for ${input.spn}`,
+      'run the request with KRB5_TRACE=/dev/stderr to see what GSS did',
+      'ERR_KERBEROS_GSS',
+    );
+  }
+  if (isNtlmToken(token)) {
+    return failed(
+      'service-ticket',
+      `GSS offered NTLM instead of Kerberos for ${input.spn}`,
+      'get a Kerberos ticket (`kinit`) and make sure the SPN exists, so SPNEGO does not fall back to NTLM',
+      'ERR_KERBEROS_NTLM_REFUSED',
+    );
+  }
+  const bytes = Buffer.from(token, 'base64').length;
+  const mechanism = input.mechanism === 'spnego' ? 'SPNEGO' : 'raw krb5';
+  return passed(
+    'service-ticket',
+    `service ticket for ${input.spn} obtained; first ${mechanism} token: ${bytes} bytes (not shown)`,
+  );
+}

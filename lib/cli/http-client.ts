@@ -1,0 +1,41 @@
+import axios, { type AxiosAdapter, type AxiosInstance, type CreateAxiosDefaults } from 'axios';
+import { kerberosProvider } from '../gss/kerberos-provider';
+import type { GssProvider } from '../gss/provider';
+import { resolveOptions } from '../options';
+import { createPlugin } from '../plugin';
+import { type CliAuthOptions, pluginOptions } from './auth-options';
+
+/** Counts HTTP requests that actually go out (axios-level re-sends included). */
+export class RequestCounter {
+  count = 0;
+}
+
+/**
+ * An axios instance whose adapter counts each request it sends: re-sends after a 401 go
+ * through the instance again, so the count is the real number of round trips. Every status
+ * is a response, not an error: the commands decide what a status means.
+ */
+export function createHttpClient(counter: RequestCounter, defaults: CreateAxiosDefaults = {}): AxiosInstance {
+  const send = axios.getAdapter(axios.defaults.adapter);
+  const adapter: AxiosAdapter = (config) => {
+    counter.count++;
+    return send(config);
+  };
+  return axios.create({ validateStatus: () => true, ...defaults, adapter });
+}
+
+/**
+ * The same, with axios-kerberos installed for `host`: what `kerberosAuth()` does, with the
+ * GSS provider as a parameter so that `doctor` can be tested without a realm.
+ */
+export function createKerberosClient(
+  counter: RequestCounter,
+  host: string,
+  options: CliAuthOptions,
+  defaults: CreateAxiosDefaults = {},
+  gss: GssProvider = kerberosProvider(),
+): AxiosInstance {
+  const client = createHttpClient(counter, { timeout: options.timeout, ...defaults });
+  createPlugin(resolveOptions(pluginOptions(host, options)), gss).install(client);
+  return client;
+}

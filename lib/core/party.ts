@@ -1,0 +1,48 @@
+import type { InternalAxiosRequestConfig } from 'axios';
+
+/**
+ * Who asks for Kerberos: the origin server (401, RFC 4559) or a forward proxy (407, RFC 7235
+ * section 3.2). The handshake is the same; the status, the header names and the config key
+ * that carries the negotiation differ. Each party has its own negotiation per request.
+ */
+export interface Party {
+  readonly kind: 'origin' | 'proxy';
+  readonly status: 401 | 407;
+  /** Lower case, as axios exposes response headers. */
+  readonly challengeHeader: 'www-authenticate' | 'proxy-authenticate';
+  readonly authorizationHeader: 'Authorization' | 'Proxy-Authorization';
+  /** A string key: axios's `mergeConfig` only copies string keys. */
+  readonly stateKey: string;
+}
+
+export const ORIGIN: Party = {
+  kind: 'origin',
+  status: 401,
+  challengeHeader: 'www-authenticate',
+  authorizationHeader: 'Authorization',
+  stateKey: 'axiosKerberosNegotiation',
+};
+
+export const PROXY: Party = {
+  kind: 'proxy',
+  status: 407,
+  challengeHeader: 'proxy-authenticate',
+  authorizationHeader: 'Proxy-Authorization',
+  stateKey: 'axiosKerberosProxyNegotiation',
+};
+
+/**
+ * The forward proxy axios will use, from the `proxy` option. Proxies that axios takes from
+ * the environment (`http_proxy`) are resolved inside its adapter and are not visible here.
+ */
+export function proxyUrlOf(config: InternalAxiosRequestConfig): URL | undefined {
+  const proxy = config.proxy;
+  if (proxy === undefined || proxy === false || typeof proxy.host !== 'string') return undefined;
+  const protocol = (proxy.protocol ?? 'http').replace(/:$/, '');
+  try {
+    const host = proxy.host.includes(':') && !proxy.host.startsWith('[') ? `[${proxy.host}]` : proxy.host;
+    return new URL(`${protocol}://${host}:${proxy.port}`);
+  } catch {
+    return undefined;
+  }
+}
