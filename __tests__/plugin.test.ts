@@ -287,6 +287,38 @@ describe('errors from GSS', () => {
   });
 });
 
+describe('SPN mapping and NTLM', () => {
+  it("sends the token for the canonical name with canonicalize: 'cname', matching hosts on the URL host", async () => {
+    server = await startServer(fakeAcceptor().handler);
+    const gss = new FakeGss();
+    const api = axios.create({ baseURL: server.url });
+    const resolveCname = async (name: string) => (name === '127.0.0.1' ? ['real.example'] : []);
+    createPlugin(resolveOptions({ hosts: '127.0.0.1', canonicalize: 'cname' }), gss, 'linux', resolveCname).install(
+      api,
+    );
+    await api.get('/x');
+    expect(decodeToken(negotiateToken(server.requests[0]!)!)).toMatchObject({ spn: 'HTTP@real.example' });
+  });
+
+  it('refuses to send an NTLM token with ERR_KERBEROS_NTLM_REFUSED', async () => {
+    server = await startServer(fakeAcceptor().handler);
+    const gss = new FakeGss();
+    gss.ntlm = true;
+    const { api } = client({ hosts: '127.0.0.1' }, gss);
+    await expect(api.get('/x')).rejects.toMatchObject({ code: 'ERR_KERBEROS_NTLM_REFUSED', host: '127.0.0.1' });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('sends an NTLM token only with allowNtlm', async () => {
+    server = await startServer((_req, res) => res.writeHead(200).end());
+    const gss = new FakeGss();
+    gss.ntlm = true;
+    const { api } = client({ hosts: '127.0.0.1', allowNtlm: true, mutual: 'optional' }, gss);
+    await api.get('/x');
+    expect(negotiateToken(server.requests[0]!)).toMatch(/^TlRMTVNTUA/);
+  });
+});
+
 describe('install and eject', () => {
   it('throws when installed twice on one instance, and can be installed again after eject', () => {
     const api = axios.create();

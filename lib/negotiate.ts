@@ -92,6 +92,7 @@ export async function negotiateWith(
     allowed: true,
     preemptive: true,
     adaptive: false,
+    allowNtlm: resolved.allowNtlm,
   };
   const gss = limitGss(provider, { timeout: resolved.timeout, maxConcurrent: resolved.maxConcurrentGss });
   const { negotiation, token } = await Negotiation.start(gss, full);

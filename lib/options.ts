@@ -84,6 +84,25 @@ export interface KerberosAuthOptions {
    */
   maxConcurrentGss?: number;
   /**
+   * `'cname'` follows the URL host through DNS CNAME records before building the SPN, as
+   * Chrome and .NET do, for services reached through an alias or a load balancer name.
+   * `hosts` is still matched against the URL host, never the canonical name.
+   * @default 'none'
+   */
+  canonicalize?: 'none' | 'cname';
+  /**
+   * Adds a non-default port to the SPN (`HTTP@host:8443`), like Chrome's
+   * `EnableAuthNegotiatePort`, for services registered that way.
+   * @default false
+   */
+  includePort?: boolean;
+  /**
+   * SPNEGO can fall back to NTLM on some systems. By default such a token is refused
+   * (ERR_KERBEROS_NTLM_REFUSED) and never sent; `true` lets it through.
+   * @default false
+   */
+  allowNtlm?: boolean;
+  /**
    * While a pre-emptive request is on the wire, mint the token for the next request to the
    * same host, so it does not wait for GSS. A spare token is used once and dropped after
    * 2 s; turn this off to mint strictly on demand.
@@ -119,6 +138,9 @@ export interface ResolvedOptions {
   timeout: number;
   maxConcurrentGss: number;
   prefetch: boolean;
+  canonicalize: 'none' | 'cname';
+  includePort: boolean;
+  allowNtlm: boolean;
 }
 
 /** The defaults of every option that has one. */
@@ -131,6 +153,9 @@ export const DEFAULT_OPTIONS = {
   timeout: 5000,
   maxConcurrentGss: 2,
   prefetch: true,
+  canonicalize: 'none',
+  includePort: false,
+  allowNtlm: false,
 } as const satisfies Partial<KerberosAuthOptions>;
 
 const MUTUAL_MODES: readonly MutualMode[] = ['required', 'optional', 'disabled'];
@@ -149,6 +174,9 @@ const KNOWN = new Set<string>([
   'timeout',
   'maxConcurrentGss',
   'prefetch',
+  'canonicalize',
+  'includePort',
+  'allowNtlm',
 ]);
 
 /**
@@ -181,6 +209,9 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
     timeout: integer('timeout', o.timeout, 1, 600_000),
     maxConcurrentGss: integer('maxConcurrentGss', o.maxConcurrentGss, 1, 64),
     prefetch: boolean('prefetch', o.prefetch),
+    canonicalize: oneOf('canonicalize', o.canonicalize, ['none', 'cname'] as const),
+    includePort: boolean('includePort', o.includePort),
+    allowNtlm: boolean('allowNtlm', o.allowNtlm),
   };
 }
 

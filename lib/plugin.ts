@@ -1,6 +1,7 @@
 import type { AxiosInstance, AxiosStatic } from 'axios';
 import type { PluginContext } from './core/context';
 import { ExpiringOriginSet } from './core/origin-memory';
+import { type CnameResolver, SpnResolver } from './core/spn-resolver';
 import { TokenPool } from './core/token-pool';
 import { KerberosAuthError } from './errors/kerberos-auth-error';
 import { kerberosProvider } from './gss/kerberos-provider';
@@ -45,6 +46,7 @@ export function createPlugin(
   options: ResolvedOptions,
   provider: GssProvider,
   platform: NodeJS.Platform = process.platform,
+  resolveCname?: CnameResolver,
 ): KerberosAuthPlugin {
   const gss = limitGss(provider, { timeout: options.timeout, maxConcurrent: options.maxConcurrentGss });
   return {
@@ -57,7 +59,8 @@ export function createPlugin(
         );
       }
       const pool = options.prefetch ? new TokenPool(gss) : undefined;
-      const ctx: PluginContext = { options, gss, instance, memory: new ExpiringOriginSet(), pool, platform };
+      const spns = new SpnResolver(options, platform, resolveCname);
+      const ctx: PluginContext = { options, gss, instance, memory: new ExpiringOriginSet(), pool, platform, spns };
       const response = createResponseInterceptors(ctx);
       const requestInterceptorId = instance.interceptors.request.use(createRequestInterceptor(ctx));
       const responseInterceptorId = instance.interceptors.response.use(response.onFulfilled, response.onRejected);

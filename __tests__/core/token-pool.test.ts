@@ -13,6 +13,7 @@ const plan = (spn = 'HTTP@h.example', delegate = false): RequestPlan => ({
   allowed: true,
   preemptive: true,
   adaptive: false,
+  allowNtlm: false,
 });
 
 describe('TokenPool', () => {

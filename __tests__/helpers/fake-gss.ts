@@ -31,6 +31,8 @@ export class FakeGss implements GssProvider {
   failWith: Error | undefined;
   /** Milliseconds each call takes. */
   delayMs = 0;
+  /** First tokens are NTLMSSP messages, as a SPNEGO fallback to NTLM would produce. */
+  ntlm = false;
 
   async createContext(spn: string, options: GssContextOptions): Promise<GssContext> {
     await delay(this.delayMs);
@@ -56,6 +58,7 @@ export class FakeContext implements GssContext {
     await delay(this.owner.delayMs);
     this.stepped.push(serverToken);
     if (serverToken === '') {
+      if (this.owner.ntlm) return Buffer.from('NTLMSSP\0\x01\x00\x00\x00', 'latin1').toString('base64');
       if (!this.options.mutual) this.complete = true;
       return encodeToken({ kind: 'init', id: this.id, spn: this.spn, delegate: this.options.delegate });
     }

@@ -36,7 +36,7 @@ export async function answerChallenge(
     }
     return resend(ctx, response, previous, await previous.continueWith(offer.token), party);
   }
-  const plan = planFor(ctx, response, url, party);
+  const plan = await planFor(ctx, response, url, party);
   if (plan === undefined || !plan.allowed) {
     debug('not answering %s: not in %s', url.origin, party === PROXY ? 'proxies' : 'hosts');
     return undefined;
@@ -52,11 +52,16 @@ export async function answerChallenge(
   return resend(ctx, response, negotiation, token, party);
 }
 
-function planFor(ctx: PluginContext, response: AxiosResponse, url: URL, party: Party): RequestPlan | undefined {
+async function planFor(
+  ctx: PluginContext,
+  response: AxiosResponse,
+  url: URL,
+  party: Party,
+): Promise<RequestPlan | undefined> {
   if (party === PROXY) return planProxy(ctx.options, url, ctx.platform);
   const requestOptions = resolveRequestOptions((response.config as { kerberos?: unknown }).kerberos);
   if (requestOptions === false) return undefined;
-  return planRequest(ctx.options, requestOptions, url, ctx.memory, ctx.platform);
+  return planRequest(ctx.options, requestOptions, url, ctx.memory, ctx.platform, await ctx.spns.spnFor(url));
 }
 
 function badChallenge(plan: RequestPlan, party: Party, reason: string, response: AxiosResponse): KerberosAuthError {

@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import type { GssProvider } from '../gss/provider';
 import type { ResolvedOptions } from '../options';
 import type { ExpiringOriginSet } from './origin-memory';
+import type { SpnResolver } from './spn-resolver';
 import type { TokenPool } from './token-pool';
 
 /** What both interceptors of one installed plugin share. */
@@ -15,4 +16,6 @@ export interface PluginContext {
   /** Spare tokens for pre-emptive requests; undefined when prefetching is off. */
   readonly pool: TokenPool | undefined;
   readonly platform: NodeJS.Platform;
+  /** SPNs per origin, canonicalized when asked. */
+  readonly spns: SpnResolver;
 }

@@ -187,7 +187,7 @@ export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<Mi
 
 /** SPNEGO may fall back to NTLM on some systems; an NTLM token is never sent. */
 function refuseNtlm(token: string, plan: RequestPlan): string {
-  if (isNtlmToken(token)) {
+  if (!plan.allowNtlm && isNtlmToken(token)) {
     throw new KerberosAuthError(
       'ERR_KERBEROS_NTLM_REFUSED',
       `GSS offered an NTLM token instead of Kerberos for ${plan.host} (SPN ${plan.spn}); it was not sent. ` +

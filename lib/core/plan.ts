@@ -17,6 +17,8 @@ export interface RequestPlan {
   allowed: boolean;
   /** Send a token with the first request, before any challenge. */
   preemptive: boolean;
+  /** Let an NTLM token through (SPNEGO fallback); refused by default. */
+  allowNtlm: boolean;
   /**
    * Pre-emptive only because the origin challenged before, not because it is in `hosts`.
    * A response without a server token then means "no authentication needed here", exactly
@@ -42,14 +44,16 @@ export function planRequest(
   url: URL,
   memory: OriginMemory,
   platform: NodeJS.Platform = process.platform,
+  mappedSpn?: string,
 ): RequestPlan {
   const host = normalizeHostname(url);
   const listed = options.hosts?.matches(url) === true;
   const allowed = options.hosts === undefined || listed;
   const spn =
-    request.spn === undefined
-      ? spnForUrl(url, { service: options.service, spn: options.spn, platform })
-      : toPlatformForm(request.spn, platform);
+    request.spn !== undefined
+      ? toPlatformForm(request.spn, platform)
+      : (mappedSpn ??
+        spnForUrl(url, { service: options.service, spn: options.spn, includePort: options.includePort, platform }));
   if (request.spn !== undefined && !allowed) {
     throw untrusted(host, spn, 'the request sets `kerberos.spn`');
   }
@@ -72,6 +76,7 @@ export function planRequest(
     allowed,
     preemptive: (wantsPreemptive && listed) || adaptive,
     adaptive,
+    allowNtlm: options.allowNtlm,
   };
 }
 
@@ -88,7 +93,7 @@ export function planProxy(
   return {
     url: proxyUrl,
     host: normalizeHostname(proxyUrl),
-    spn: spnForUrl(proxyUrl, { service: options.service, platform }),
+    spn: spnForUrl(proxyUrl, { service: options.service, includePort: options.includePort, platform }),
     mutual: options.mutual ?? (proxyUrl.protocol === 'https:' ? 'optional' : 'required'),
     delegate: false,
     principal: options.principal,
@@ -96,6 +101,7 @@ export function planProxy(
     allowed,
     preemptive: allowed && options.preemptive,
     adaptive: false,
+    allowNtlm: options.allowNtlm,
   };
 }
 

@@ -35,7 +35,8 @@ async function signForOrigin(
   if (negotiationOf(config) !== undefined || callerAuthorizes(config)) return; // our re-send, or the caller's
   const url = requestUrl(ctx, config);
   if (url === undefined) return;
-  const plan = planRequest(ctx.options, requestOptions, url, ctx.memory, ctx.platform);
+  const spn = await ctx.spns.spnFor(url);
+  const plan = planRequest(ctx.options, requestOptions, url, ctx.memory, ctx.platform, spn);
   if (debug.enabled) {
     const how = plan.preemptive
       ? plan.adaptive
