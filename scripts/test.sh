@@ -14,5 +14,7 @@ echo "== format" >&2
 npx prettier --check --log-level warn .
 echo "== build" >&2
 npm run --silent build
+echo "== package" >&2
+bash scripts/check-package.sh
 echo "== jest" >&2
 npx jest "$@"
