@@ -32,6 +32,7 @@ export class Negotiation {
   /** Tokens sent in answer to a 401 (the pre-emptive token is not counted). */
   rounds = 0;
   #finished = false;
+  #awaitingSend = false;
   #pendingRedirect: { origin: string; header: string } | undefined;
 
   private constructor(
@@ -108,6 +109,27 @@ export class Negotiation {
       return `the server's token did not verify (${error instanceof Error ? error.message : String(error)})`;
     }
     return this.complete ? undefined : "the server's token did not complete the handshake";
+  }
+
+  /** True once the server's final token was checked, or the exchange ended without one. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Marks that a re-send carrying this negotiation's newest token is about to go out. */
+  prepareSend(): void {
+    this.#awaitingSend = true;
+  }
+
+  /**
+   * True once after `prepareSend()`: the request interceptor lets exactly that re-send pass
+   * with its token. Any later pass of a config carrying this negotiation is someone else's
+   * retry (axios-retry, a caller re-using the config) of a request whose token is spent.
+   */
+  claimSend(): boolean {
+    const claimed = this.#awaitingSend;
+    this.#awaitingSend = false;
+    return claimed;
   }
 
   /**

@@ -46,6 +46,7 @@ export async function resend(
     next.timeout = Math.max(1, config.timeout - (Date.now() - started));
   }
   negotiation.rounds++;
+  negotiation.prepareSend();
   setNegotiation(next, negotiation, party);
   if (party === ORIGIN) guardRedirects(next);
   return ctx.instance.request(next);
@@ -67,6 +68,7 @@ async function renewOtherParty(
   previous.finish();
   const { negotiation, token } = await Negotiation.start(ctx.gss, previous.plan, ctx.pool);
   next.headers.set(other.authorizationHeader, `Negotiate ${token}`);
+  negotiation.prepareSend();
   setNegotiation(next, negotiation, other);
 }
 

@@ -2,7 +2,7 @@ import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import type { PluginContext } from '../core/context';
 import { STARTED_KEY, callerAuthorizes, negotiationOf, requestUrl, setNegotiation } from '../core/config';
 import { Negotiation } from '../core/negotiation';
-import { PROXY, proxyUrlOf } from '../core/party';
+import { ORIGIN, type Party, PROXY, proxyUrlOf } from '../core/party';
 import { planProxy, planRequest } from '../core/plan';
 import { guardRedirects } from '../core/redirects';
 import { debug } from '../debug';
@@ -32,7 +32,7 @@ async function signForOrigin(
   config: InternalAxiosRequestConfig,
   requestOptions: KerberosRequestOptions,
 ): Promise<void> {
-  if (negotiationOf(config) !== undefined || callerAuthorizes(config)) return; // our re-send, or the caller's
+  if (ownResend(config, ORIGIN) || callerAuthorizes(config)) return;
   const url = requestUrl(ctx, config);
   if (url === undefined) return;
   const spn = await ctx.spns.spnFor(url);
@@ -54,8 +54,23 @@ async function signForOrigin(
   guardRedirects(config);
 }
 
+/**
+ * True for our own re-send, whose fresh token must go out as it is. A config that carries a
+ * negotiation whose token was already sent is another interceptor's retry (axios-retry):
+ * that token is spent (the server's replay cache would refuse it), so it is removed here and
+ * the request is treated as new.
+ */
+function ownResend(config: InternalAxiosRequestConfig, party: Party): boolean {
+  const negotiation = negotiationOf(config, party);
+  if (negotiation === undefined) return false;
+  if (negotiation.claimSend()) return true;
+  config.headers.delete(party.authorizationHeader);
+  setNegotiation(config, undefined, party);
+  return false;
+}
+
 async function signForProxy(ctx: PluginContext, config: InternalAxiosRequestConfig): Promise<void> {
-  if (ctx.options.proxies === undefined || negotiationOf(config, PROXY) !== undefined) return;
+  if (ctx.options.proxies === undefined || ownResend(config, PROXY)) return;
   const proxyUrl = proxyUrlOf(config);
   if (proxyUrl === undefined || (config.proxy !== false && config.proxy?.auth !== undefined)) return;
   if (AxiosHeaders.from(config.headers).has('Proxy-Authorization')) return;

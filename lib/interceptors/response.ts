@@ -44,10 +44,12 @@ export function createResponseInterceptors(ctx: PluginContext) {
 
   /** Mutual authentication for a final (non-challenge) response, and the origin memory. */
   async function settle(response: AxiosResponse): Promise<void> {
+    // A response already settled in an inner pass (our re-send, or another interceptor's
+    // retry that went through this chain) comes back through the outer pass unchanged.
     const proxy = negotiationOf(response.config, PROXY);
-    if (proxy !== undefined) await verifyMutual(proxy, response, PROXY);
+    if (proxy !== undefined && !proxy.finished) await verifyMutual(proxy, response, PROXY);
     const negotiation = negotiationOf(response.config);
-    if (negotiation === undefined) return;
+    if (negotiation === undefined || negotiation.finished) return;
     const url = responseUrl(ctx, response);
     // The token went elsewhere in a redirect chain: this response is from a host that did
     // not authenticate, like any response from a host outside `hosts`.

@@ -1,0 +1,78 @@
+import axios from 'axios';
+import axiosRetry from 'axios-retry';
+import { createPlugin } from '../lib/plugin';
+import { resolveOptions } from '../lib/options';
+import { FakeGss } from './helpers/fake-gss';
+import { fakeAcceptor } from './helpers/acceptor';
+import { negotiateToken, startServer, type TestServer } from './helpers/server';
+
+let server: TestServer | undefined;
+afterEach(() => server?.close());
+
+describe("with axios's fetch adapter", () => {
+  it('sends the token up front and verifies the server', async () => {
+    server = await startServer(fakeAcceptor().handler);
+    const api = axios.create({ baseURL: server.url, adapter: 'fetch' });
+    const gss = new FakeGss();
+    createPlugin(resolveOptions({ hosts: '127.0.0.1' }), gss).install(api);
+    const response = await api.get('/x');
+    expect(response.status).toBe(200);
+    expect(server.requests).toHaveLength(1);
+    expect(gss.contexts[0]!.complete).toBe(true);
+  });
+
+  it('answers a 401 challenge and re-sends the body once', async () => {
+    server = await startServer(fakeAcceptor().handler);
+    const api = axios.create({ baseURL: server.url, adapter: 'fetch' });
+    createPlugin(resolveOptions({}), new FakeGss()).install(api);
+    const response = await api.post('/x', { a: 1 });
+    expect(response.status).toBe(200);
+    expect(server.requests.map((r) => r.body.toString())).toEqual(['{"a":1}', '{"a":1}']);
+    expect(negotiateToken(server.requests[1]!)).toBeDefined();
+  });
+});
+
+describe('beside axios-retry', () => {
+  // A server that fails once with 503, then wants Negotiate.
+  async function flakyKerberosServer() {
+    const acceptor = fakeAcceptor();
+    let failed = false;
+    return startServer((request, response) => {
+      if (!failed) {
+        failed = true;
+        response.writeHead(503).end();
+        return;
+      }
+      acceptor.handler(request, response);
+    });
+  }
+
+  it('retries a 503 and answers the challenge when installed after axios-retry', async () => {
+    server = await flakyKerberosServer();
+    const api = axios.create({ baseURL: server.url });
+    axiosRetry(api, { retries: 2, retryDelay: () => 0 });
+    createPlugin(resolveOptions({}), new FakeGss()).install(api);
+    expect((await api.get('/x')).status).toBe(200);
+    expect(server.requests.map((r) => r.headers.authorization === undefined)).toEqual([true, true, false]);
+  });
+
+  it('retries a 503 and answers the challenge when installed before axios-retry', async () => {
+    server = await flakyKerberosServer();
+    const api = axios.create({ baseURL: server.url });
+    createPlugin(resolveOptions({}), new FakeGss()).install(api);
+    axiosRetry(api, { retries: 2, retryDelay: () => 0 });
+    expect((await api.get('/x')).status).toBe(200);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('mints a fresh token for every retry of a pre-emptive request', async () => {
+    server = await flakyKerberosServer();
+    const api = axios.create({ baseURL: server.url });
+    axiosRetry(api, { retries: 2, retryDelay: () => 0 });
+    createPlugin(resolveOptions({ hosts: '127.0.0.1' }), new FakeGss()).install(api);
+    expect((await api.get('/x')).status).toBe(200);
+    const tokens = server.requests.map((r) => negotiateToken(r));
+    expect(tokens).toHaveLength(2);
+    expect(new Set(tokens).size).toBe(2);
+  });
+});
