@@ -1,57 +1,77 @@
 import { limitGss } from '../../lib/gss/limits';
-import type { GssContext, GssProvider } from '../../lib/gss/provider';
+import type { GssProvider } from '../../lib/gss/provider';
 
 const options = { principal: undefined, delegate: false, mutual: true, mechanism: 'spnego' as const };
 
-/** A provider whose calls finish only when the test says so. */
+/** A provider whose first steps (the ones that may talk to the KDC) finish only when the test says so. */
 function controllable() {
   const pending: (() => void)[] = [];
   let active = 0;
   let peak = 0;
   const provider: GssProvider = {
-    createContext: () =>
-      new Promise<GssContext>((resolve) => {
-        active++;
-        peak = Math.max(peak, active);
-        pending.push(() => {
-          active--;
-          resolve({ complete: false, step: async () => 'dG9r' });
-        });
-      }),
+    createContext: async () => ({
+      complete: false,
+      step: (serverToken: string) =>
+        serverToken !== ''
+          ? Promise.resolve(null)
+          : new Promise<string>((resolve) => {
+              active++;
+              peak = Math.max(peak, active);
+              pending.push(() => {
+                active--;
+                resolve('dG9r');
+              });
+            }),
+    }),
   };
   return { provider, pending, peak: () => peak };
 }
 
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('limitGss', () => {
-  it('never runs more GSS calls at once than maxConcurrent', async () => {
+  it('never runs more KDC-bound first steps at once than maxConcurrent', async () => {
     const c = controllable();
-    const limited = limitGss(c.provider, { timeout: 10_000, maxConcurrent: 2 });
-    const all = Promise.all(Array.from({ length: 6 }, () => limited.createContext('HTTP@h', options)));
-    for (let released = 0; released < 6; released++) {
-      await new Promise((resolve) => setImmediate(resolve));
+    const limited = limitGss(c.provider, { timeout: 10_000, maxConcurrent: 3 });
+    const all = Promise.all(
+      Array.from({ length: 8 }, async () => (await limited.createContext('HTTP@h', options)).step('')),
+    );
+    for (let released = 0; released < 8; released++) {
+      await tick();
       c.pending.shift()?.();
     }
     await all;
-    expect(c.peak()).toBe(2);
+    expect(c.peak()).toBe(3);
+  });
+
+  it('does not queue local steps (server tokens) behind the KDC-bound ones', async () => {
+    const c = controllable();
+    const limited = limitGss(c.provider, { timeout: 10_000, maxConcurrent: 1 });
+    const stuck = await limited.createContext('HTTP@h', options);
+    void stuck.step('').catch(() => undefined); // holds the only slot
+    const other = await limited.createContext('HTTP@h', options);
+    await expect(other.step('c2VydmVy')).resolves.toBeNull();
+    c.pending.shift()?.();
   });
 
   it('fails with ERR_KERBEROS_TIMEOUT naming the SPN, and keeps the slot until the native call returns', async () => {
     const c = controllable();
-    const limited = limitGss(c.provider, { timeout: 20, maxConcurrent: 1 });
-    await expect(limited.createContext('HTTP@dead.example', options)).rejects.toMatchObject({
-      code: 'ERR_KERBEROS_TIMEOUT',
-      spn: 'HTTP@dead.example',
-    });
+    // Slots are per process and per limit value: this test uses a limit of its own.
+    const limited = limitGss(c.provider, { timeout: 20, maxConcurrent: 5 });
+    for (let i = 0; i < 4; i++)
+      void (await limited.createContext('HTTP@busy', options)).step('').catch(() => undefined);
+    const first = await limited.createContext('HTTP@dead.example', options);
+    await expect(first.step('')).rejects.toMatchObject({ code: 'ERR_KERBEROS_TIMEOUT', spn: 'HTTP@dead.example' });
     // The stuck call still holds the only slot: the next caller times out waiting for it.
-    await expect(limited.createContext('HTTP@dead.example', options)).rejects.toMatchObject({
-      code: 'ERR_KERBEROS_TIMEOUT',
-    });
+    const second = await limited.createContext('HTTP@dead.example', options);
+    await expect(second.step('')).rejects.toMatchObject({ code: 'ERR_KERBEROS_TIMEOUT' });
+    c.pending.splice(0, 4).forEach((release) => release()); // the four busy calls return
+    c.pending.shift()?.(); // the first stuck call returns: its slot goes to the second, still queued
+    await tick();
     c.pending.shift()?.();
-    await new Promise((resolve) => setImmediate(resolve));
+    const third = (await limited.createContext('HTTP@h', options)).step('');
+    await tick();
     c.pending.shift()?.();
-    const third = limited.createContext('HTTP@h', options);
-    await new Promise((resolve) => setImmediate(resolve));
-    c.pending.shift()?.();
-    await expect(third).resolves.toBeDefined();
+    await expect(third).resolves.toBe('dG9r');
   });
 });

@@ -27,8 +27,8 @@ export async function answerChallenge(
   if (url === undefined) return undefined;
   const previous = negotiationOf(response.config, party);
   debug('%d from %s: Negotiate %s, round %d', party.status, url.origin, offer.kind, previous?.rounds ?? 0);
-  // Our token went to this origin: the server is continuing or refusing our handshake.
-  if (previous !== undefined && previous.plan.url.origin === url.origin) {
+  // Our token went to this resource: the server is continuing or refusing our handshake.
+  if (previous !== undefined && previous.isFor(url)) {
     if (offer.kind === 'invalid') throw badChallenge(previous.plan, party, offer.reason, response);
     if (offer.kind === 'offer') throw previous.rejected('the server answered our token with a new challenge');
     if (previous.rounds >= ctx.options.maxRounds) {

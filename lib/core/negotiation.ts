@@ -33,7 +33,7 @@ export class Negotiation {
   rounds = 0;
   #finished = false;
   #awaitingSend = false;
-  #pendingRedirect: { origin: string; header: string } | undefined;
+  #pendingRedirect: { url: URL; header: string } | undefined;
 
   private constructor(
     readonly plan: RequestPlan,
@@ -133,19 +133,24 @@ export class Negotiation {
   }
 
   /**
-   * Holds an Authorization value until a redirect hop goes to `origin`: the re-sent request
-   * starts at the original URL, and the token is only for the host that challenged.
+   * Holds an Authorization value until a redirect hop goes to `url`: the re-sent request
+   * starts at the original URL, and the token is only for the URL that challenged.
    */
-  holdForRedirect(origin: string, header: string): void {
-    this.#pendingRedirect = { origin, header };
+  holdForRedirect(url: URL, header: string): void {
+    this.#pendingRedirect = { url, header };
   }
 
-  /** The held Authorization value, once, if `origin` is the host it was minted for. */
-  takePendingRedirect(origin: string | undefined): string | undefined {
+  /** The held Authorization value, once, if `url` is the resource it was minted for. */
+  takePendingRedirect(url: URL | undefined): string | undefined {
     const pending = this.#pendingRedirect;
-    if (pending === undefined || pending.origin !== origin) return undefined;
+    if (pending === undefined || url === undefined || !sameResource(pending.url, url)) return undefined;
     this.#pendingRedirect = undefined;
     return pending.header;
+  }
+
+  /** True when `url` is the resource this negotiation's token went to. */
+  isFor(url: URL): boolean {
+    return sameResource(this.plan.url, url);
   }
 
   /** Marks the exchange finished without a server token (mutual 'optional' or 'disabled'). */
@@ -218,4 +223,13 @@ function refuseNtlm(token: string, plan: RequestPlan): string {
     );
   }
   return token;
+}
+
+/**
+ * Same origin and path: the token went to exactly this resource. Query strings are left out
+ * (axios's `params` are not part of the planned URL), so are fragments. A redirect from
+ * `/app` to `/app/` is another resource: its challenge is a new one, not a refusal.
+ */
+export function sameResource(a: URL, b: URL): boolean {
+  return a.origin === b.origin && a.pathname === b.pathname;
 }

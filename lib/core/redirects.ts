@@ -12,19 +12,21 @@ const CALLER_HOOK = Symbol.for('axios-kerberos.caller-before-redirect');
  * minted for:
  * - our `Authorization` header is removed on every hop: follow-redirects keeps it on
  *   same-host and subdomain redirects, where the single-use token is a replay anyway;
- * - when an earlier chain ended in a challenge from another host, the token minted for
- *   that host is attached on the hop to that host only (`Negotiation.pendingRedirect`).
+ * - when an earlier chain ended in a challenge from another URL, the token minted for it is
+ *   attached on the hop to that URL only (`Negotiation.holdForRedirect`).
  * The caller's own `beforeRedirect` still runs, after ours.
  */
 export function guardRedirects(config: InternalAxiosRequestConfig): void {
   const current = config.beforeRedirect as (RedirectHook & { [CALLER_HOOK]?: RedirectHook }) | undefined;
-  const callerHook = current?.[CALLER_HOOK] ?? current;
+  // An earlier guard (the config of a re-send was copied from a guarded one) wraps the
+  // caller's hook, which may be none at all: unwrap it, never treat the guard as the caller's.
+  const callerHook = current !== undefined && CALLER_HOOK in current ? current[CALLER_HOOK] : current;
   const guard: RedirectHook & { [CALLER_HOOK]?: RedirectHook } = (options, response, request) => {
     const headers = (options as RedirectOptions).headers;
     if (headers !== undefined) {
       for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
     }
-    const pending = negotiationOf(config)?.takePendingRedirect(targetOrigin(options as RedirectOptions));
+    const pending = negotiationOf(config)?.takePendingRedirect(targetUrl(options as RedirectOptions));
     if (pending !== undefined && headers !== undefined) headers.Authorization = pending;
     callerHook?.(options, response, request);
   };
@@ -32,9 +34,9 @@ export function guardRedirects(config: InternalAxiosRequestConfig): void {
   config.beforeRedirect = guard;
 }
 
-function targetOrigin(options: RedirectOptions): string | undefined {
+function targetUrl(options: RedirectOptions): URL | undefined {
   try {
-    return options.href === undefined ? undefined : new URL(options.href).origin;
+    return options.href === undefined ? undefined : new URL(options.href);
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
-import { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { PluginContext } from './context';
-import { STARTED_KEY, negotiationOf, setNegotiation } from './config';
+import { STARTED_KEY, negotiationOf, requestUrl, setNegotiation } from './config';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY } from './party';
 import { guardRedirects } from './redirects';
@@ -36,20 +36,32 @@ export async function resend(
   const next: InternalAxiosRequestConfig = { ...config, headers, transformRequest: [(data: unknown) => data] };
   (next as unknown as Record<string, unknown>)[RESENDS_KEY] = resends + 1;
   await renewOtherParty(ctx, config, next, party === ORIGIN ? PROXY : ORIGIN);
-  if (party === PROXY || sameOrigin(ctx, config, negotiation)) headers.set(party.authorizationHeader, header);
-  else {
+  const target = requestUrl(ctx, config);
+  if (party === PROXY || (target !== undefined && negotiation.isFor(target))) {
+    headers.set(party.authorizationHeader, header);
+  } else {
     headers.delete(party.authorizationHeader);
-    negotiation.holdForRedirect(negotiation.plan.url.origin, header);
+    negotiation.holdForRedirect(negotiation.plan.url, header);
   }
   const started = (config as unknown as Record<string, unknown>)[STARTED_KEY];
   if (typeof started === 'number' && typeof config.timeout === 'number' && config.timeout > 0) {
-    next.timeout = Math.max(1, config.timeout - (Date.now() - started));
+    const left = config.timeout - (Date.now() - started);
+    // axios's timer is not a deadline: a 1 ms budget still lets a fast reply through.
+    if (left <= 0) throw timedOut(config);
+    next.timeout = left;
   }
   negotiation.rounds++;
   negotiation.prepareSend();
   setNegotiation(next, negotiation, party);
   if (party === ORIGIN) guardRedirects(next);
   return ctx.instance.request(next);
+}
+
+/** The error axios itself gives when `timeout` runs out, for a re-send with no time left. */
+function timedOut(config: InternalAxiosRequestConfig): AxiosError {
+  const message = config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`;
+  const code = config.transitional?.clarifyTimeoutError === true ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED;
+  return new AxiosError(message, code, config);
 }
 
 /**
@@ -70,12 +82,4 @@ async function renewOtherParty(
   next.headers.set(other.authorizationHeader, `Negotiate ${token}`);
   negotiation.prepareSend();
   setNegotiation(next, negotiation, other);
-}
-
-function sameOrigin(ctx: PluginContext, config: InternalAxiosRequestConfig, negotiation: Negotiation): boolean {
-  try {
-    return new URL(ctx.instance.getUri(config)).origin === negotiation.plan.url.origin;
-  } catch {
-    return false;
-  }
 }

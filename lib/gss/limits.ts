@@ -19,16 +19,20 @@ export interface GssLimits {
  */
 export function limitGss(provider: GssProvider, limits: GssLimits): GssProvider {
   const semaphore = sharedSemaphore(limits.maxConcurrent);
-  const run = <T>(spn: string, what: string, call: () => Promise<T>): Promise<T> =>
-    withTimeout(semaphore.run(call), limits.timeout, spn, what);
   return {
     async createContext(spn: string, options: GssContextOptions): Promise<GssContext> {
-      const context = await run(spn, 'setting up the security context', () => provider.createContext(spn, options));
+      const context = await withTimeout(provider.createContext(spn, options), limits.timeout, spn, 'setting up');
       return {
         get complete() {
           return context.complete;
         },
-        step: (serverToken) => run(spn, 'computing a token', () => context.step(serverToken)),
+        step(serverToken) {
+          // Only the initial step can talk to the KDC (to get the service ticket); stepping a
+          // server token is a local computation and needs no slot, just the time bound.
+          const call = () => context.step(serverToken);
+          const pending = serverToken === '' ? semaphore.run(call) : call();
+          return withTimeout(pending, limits.timeout, spn, 'computing a token');
+        },
       };
     },
   };

@@ -26,6 +26,15 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * twice is fine, as some proxies duplicate headers.
  */
 export function readNegotiate(header: unknown): NegotiateOffer {
+  // Fast path for the usual server reply, a single `Negotiate <token>`: no commas, so there
+  // is nothing for the full RFC 7235 parser to split. Anything else takes the parser.
+  if (typeof header === 'string' && header.length > 10 && !header.includes(',')) {
+    const scheme = header.slice(0, 10);
+    if (scheme === 'Negotiate ' || scheme.toLowerCase() === 'negotiate ') {
+      const token = header.slice(10).trim();
+      if (token !== '' && !/\s/.test(token)) return checkToken(new Set([token]));
+    }
+  }
   const values = typeof header === 'string' || Array.isArray(header) ? (header as string | string[]) : undefined;
   const negotiate = parseChallenges(values).filter((c) => c.scheme.toLowerCase() === 'negotiate');
   if (negotiate.length === 0) return { kind: 'absent' };
@@ -36,6 +45,10 @@ export function readNegotiate(header: unknown): NegotiateOffer {
       return { kind: 'invalid', reason: 'the Negotiate challenge carries parameters instead of a token' };
     }
   }
+  return checkToken(tokens);
+}
+
+function checkToken(tokens: Set<string>): NegotiateOffer {
   if (tokens.size === 0) return { kind: 'offer' };
   if (tokens.size > 1) return { kind: 'invalid', reason: 'the server sent several different Negotiate tokens' };
   const [token] = tokens as unknown as [string];

@@ -5,6 +5,8 @@ import { negotiationOf, responseUrl } from '../core/config';
 import { verifyMutual } from '../core/mutual';
 import { ORIGIN, type Party, PROXY } from '../core/party';
 import { isKerberosAuthError } from '../errors/kerberos-auth-error';
+import { readNegotiate } from '../http/negotiate-challenge';
+import { redactAxiosError } from '../core/redact';
 
 /**
  * The response interceptors. A 401 (or a proxy's 407) with a Negotiate challenge is answered
@@ -21,12 +23,31 @@ export function createResponseInterceptors(ctx: PluginContext) {
   }
 
   async function onRejected(error: unknown): Promise<AxiosResponse> {
-    const party = isAxiosError(error) ? partyFor(error.response?.status) : undefined;
+    if (!isAxiosError(error)) throw error;
+    const party = partyFor(error.response?.status);
     if (party !== undefined) {
-      const answered = await handleChallenge((error as { response: AxiosResponse }).response, party);
+      const answered = await handleChallenge(error.response as AxiosResponse, party);
       if (answered !== undefined) return answered;
+    } else if (error.response !== undefined) {
+      await checkErrorResponse(error.response);
     }
+    redactAxiosError(error);
     throw error;
+  }
+
+  /**
+   * An error status (a 500, a 403) from the server our token went to: a server token on it
+   * must verify like on a success, or the caller would read a forged body. A missing one is
+   * not required here: servers often leave it off error pages, and the caller gets an error
+   * either way.
+   */
+  async function checkErrorResponse(response: AxiosResponse): Promise<void> {
+    for (const party of [ORIGIN, PROXY]) {
+      const negotiation = negotiationOf(response.config, party);
+      if (negotiation === undefined || negotiation.finished) continue;
+      if (readNegotiate(response.headers[party.challengeHeader]).kind === 'absent') negotiation.finish();
+      else await verifyMutual(negotiation, response, party);
+    }
   }
 
   async function handleChallenge(response: AxiosResponse, party: Party): Promise<AxiosResponse | undefined> {
@@ -37,7 +58,9 @@ export function createResponseInterceptors(ctx: PluginContext) {
         const url = responseUrl(ctx, response);
         if (url !== undefined) ctx.memory.delete(url.origin);
       }
-      if (isKerberosAuthError(error)) error.withContext(response.config, response);
+      // A mutual-authentication failure withholds its response; the 401 before it is not it.
+      if (isKerberosAuthError(error))
+        error.withContext(response.config, error.code === 'ERR_KERBEROS_MUTUAL_AUTH' ? undefined : response);
       throw error;
     }
   }
@@ -53,7 +76,7 @@ export function createResponseInterceptors(ctx: PluginContext) {
     const url = responseUrl(ctx, response);
     // The token went elsewhere in a redirect chain: this response is from a host that did
     // not authenticate, like any response from a host outside `hosts`.
-    if (url === undefined || url.origin !== negotiation.plan.url.origin) {
+    if (url === undefined || !negotiation.isFor(url)) {
       negotiation.finish();
       return;
     }

@@ -1,0 +1,152 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { runInThisContext } from 'node:vm';
+import type { RecordedRequest, TestServer } from './server';
+
+type Handler = (request: RecordedRequest, response: ServerResponse) => void;
+
+/**
+ * Like `startServer`, but on a loopback address of the caller's choice (127.0.0.2 is loopback
+ * on Linux too), so that two servers have distinct host names and so distinct SPNs and origins.
+ * `maxHeaderSize` is the server's own limit for request headers.
+ */
+export async function startServerOn(host: string, handler: Handler): Promise<TestServer> {
+  const requests: RecordedRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const recorded = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
+      requests.push(recorded);
+      handler(recorded, res);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${host}:${port}`;
+  return {
+    url: origin,
+    origin,
+    port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Settles a promise into the value it rejected with; fails if it resolved. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  let resolved = false;
+  const error = await promise.then(
+    () => {
+      resolved = true;
+      return undefined;
+    },
+    (e: unknown) => e,
+  );
+  if (resolved) throw new Error('expected the request to fail, but it succeeded');
+  return error;
+}
+
+/**
+ * Every Authorization value a server received, with the bare token too: the secrets that must
+ * not show up in any error.
+ */
+export function sentSecrets(...servers: TestServer[]): string[] {
+  const secrets: string[] = [];
+  for (const server of servers) {
+    for (const request of server.requests) {
+      const value = request.headers.authorization;
+      if (typeof value !== 'string') continue;
+      secrets.push(value);
+      const token = value.replace(/^Negotiate\s+/i, '');
+      if (token !== value) secrets.push(token);
+    }
+  }
+  return secrets;
+}
+
+/** The four ways an error usually reaches a log. */
+export function renderings(error: unknown): Record<string, string> {
+  let json: string;
+  try {
+    json = JSON.stringify(error) ?? '';
+  } catch (e) {
+    json = `<JSON.stringify threw: ${String(e)}>`;
+  }
+  return {
+    inspect: inspect(error, { depth: 10 }),
+    json,
+    string: String(error),
+    message: error instanceof Error ? error.message : '',
+  };
+}
+
+/**
+ * Which renderings of `error` contain which secret: `[]` when nothing leaks. Returned (rather
+ * than asserted) so that a failure says where the token leaked without printing the whole error.
+ */
+export function leaks(error: unknown, secrets: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const [how, text] of Object.entries(renderings(error))) {
+    for (const secret of secrets) {
+      if (text.includes(secret)) found.push(`${how} contains ${secret.slice(0, 24)}…`);
+    }
+  }
+  return [...new Set(found)];
+}
+
+/**
+ * Records unhandled promise rejections of the real Node process. Jest hands test files a copy
+ * of `process` whose events never fire, so the listener goes on the real one, reached through
+ * the main context. Jest also reports such rejections itself; this makes the check explicit.
+ */
+export function watchUnhandledRejections(): { readonly seen: unknown[]; dispose(): void } {
+  const real = runInThisContext('process') as NodeJS.Process;
+  const seen: unknown[] = [];
+  const listener = (reason: unknown): void => {
+    seen.push(reason);
+  };
+  real.on('unhandledRejection', listener);
+  return {
+    seen,
+    dispose: () => {
+      real.off('unhandledRejection', listener);
+    },
+  };
+}
+
+/** Lets pending rejections surface: Node reports them after the microtask queue drains. */
+export function settleEventLoop(ms = 20): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The fake-GSS context ids whose tokens these requests carried, in order of first use. */
+export function wireContextIds(requests: readonly { headers: { authorization?: string } }[]): number[] {
+  const ids: number[] = [];
+  for (const request of requests) {
+    const value = request.headers.authorization;
+    if (typeof value !== 'string' || !value.startsWith('Negotiate ')) continue;
+    try {
+      const id = (
+        JSON.parse(Buffer.from(value.slice('Negotiate '.length), 'base64').toString('utf8')) as { id?: unknown }
+      ).id;
+      if (typeof id === 'number' && !ids.includes(id)) ids.push(id);
+    } catch {
+      // not a fake-GSS token
+    }
+  }
+  return ids;
+}

@@ -1,0 +1,55 @@
+import axios from 'axios';
+import { randomUUID } from 'node:crypto';
+import { kerberosAuth } from '../../lib';
+import { settleEventLoop, watchUnhandledRejections } from '../helpers/security';
+import { accessLogLength, realm } from './helpers/realm';
+import { accessLogLines } from './helpers/security';
+
+// A redirect within one host that ends in a challenge, as Apache produces it: `/negotiate`
+// (unprotected) answers 301 to `/negotiate/` (mod_dir's trailing slash), which requires
+// Kerberos. The token for the host must reach the hop that challenged (issue 3: "when the end
+// of a redirect chain challenges, the token for that host is attached only on the hop to that
+// host"), and no token may be sent twice.
+
+const rejections = watchUnhandledRejections();
+
+afterEach(async () => {
+  await settleEventLoop();
+  expect(rejections.seen).toEqual([]);
+});
+
+afterAll(() => rejections.dispose());
+
+async function outcome(promise: Promise<{ status: number; headers: Record<string, unknown> }>) {
+  return promise.then(
+    (response) => ({ status: response.status, user: response.headers['x-remote-user'], error: undefined }),
+    (error: { code?: string; message?: string }) => ({
+      status: undefined,
+      user: undefined,
+      error: `${error.code}: ${error.message}`,
+    }),
+  );
+}
+
+describe('Apache’s trailing-slash redirect in front of a protected location', () => {
+  it('sends the unauthenticated first hop without any token (public redirect, plain axios)', async () => {
+    const response = await axios.get(`${realm.url}/negotiate`, { maxRedirects: 0, validateStatus: () => true });
+    expect(response.status).toBe(301);
+    expect(String(response.headers.location)).toMatch(/\/negotiate\/$/);
+  });
+
+  it.each([
+    ['pre-emptive (hosts: localhost)', { hosts: 'localhost' }],
+    ['reactive (no hosts)', {}],
+  ])('authenticates at /negotiate/ when asked for /negotiate — %s', async (_how, options) => {
+    const api = axios.create({ baseURL: realm.url });
+    kerberosAuth(options).install(api);
+    const run = randomUUID();
+    const before = accessLogLength();
+    const result = await outcome(api.get(`/negotiate?run=${run}`));
+    expect(result).toEqual({ status: 200, user: realm.alice, error: undefined });
+    const log = await accessLogLines(before, run, 1); // mod_dir keeps the query string
+    // The protected location was reached with a token exactly once.
+    expect(log.filter((e) => e.status === 200 && e.negotiate)).toHaveLength(1);
+  });
+});
