@@ -319,6 +319,21 @@ describe('SPN mapping and NTLM', () => {
   });
 });
 
+describe('on Windows (SSPI), with the platform injected', () => {
+  it('asks SSPI for HTTP/host, the form it wants, for tokens up front and on challenge', async () => {
+    server = await startServer(fakeAcceptor().handler);
+    const gss = new FakeGss();
+    const api = axios.create({ baseURL: server.url });
+    createPlugin(resolveOptions({ hosts: '127.0.0.1', spn: 'HTTP@alias.example' }), gss, 'win32').install(api);
+    await api.get('/x');
+    await api.get('/y', { kerberos: { spn: 'HTTP@other.example' } });
+    expect(gss.contexts.filter((c) => c.complete).map((c) => c.spn)).toEqual([
+      'HTTP/alias.example',
+      'HTTP/other.example',
+    ]);
+  });
+});
+
 describe('install and eject', () => {
   it('throws when installed twice on one instance, and can be installed again after eject', () => {
     const api = axios.create();
