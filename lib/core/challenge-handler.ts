@@ -23,7 +23,7 @@ export async function answerChallenge(
 ): Promise<AxiosResponse | undefined> {
   const offer = readNegotiate(response.headers[party.challengeHeader]);
   if (offer.kind === 'absent') return undefined;
-  const url = party === PROXY ? proxyUrlOf(response.config) : responseUrl(ctx, response);
+  const url = party === PROXY ? proxyUrlOf(response.config) : responseUrl(response);
   if (url === undefined) return undefined;
   const previous = negotiationOf(response.config, party);
   debug('%d from %s: Negotiate %s, round %d', party.status, url.origin, offer.kind, previous?.rounds ?? 0);

@@ -1,5 +1,4 @@
 import { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import type { PluginContext } from './context';
 import type { Negotiation } from './negotiation';
 import { ORIGIN, type Party } from './party';
 
@@ -34,7 +33,7 @@ export function setNegotiation(
  * SPN, and serialising them (what `instance.getUri()` also does, after a full `mergeConfig`)
  * was the largest cost of the request interceptor.
  */
-export function requestUrl(_ctx: PluginContext, config: InternalAxiosRequestConfig): URL | undefined {
+export function requestUrl(config: InternalAxiosRequestConfig): URL | undefined {
   try {
     const url = new URL(fullPath(config.baseURL, config.url, config.allowAbsoluteUrls));
     return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
@@ -59,7 +58,7 @@ export function fullPath(baseURL: unknown, url: unknown, allowAbsoluteUrls: bool
  * The URL that produced this response: after redirects, Node's adapter (follow-redirects)
  * records it as `responseUrl` on the response object.
  */
-export function responseUrl(ctx: PluginContext, response: AxiosResponse): URL | undefined {
+export function responseUrl(response: AxiosResponse): URL | undefined {
   const request = response.request as { res?: { responseUrl?: unknown } } | undefined;
   const final = request?.res?.responseUrl;
   if (typeof final === 'string') {
@@ -69,7 +68,7 @@ export function responseUrl(ctx: PluginContext, response: AxiosResponse): URL | 
       // fall through to the configured URL
     }
   }
-  return requestUrl(ctx, response.config);
+  return requestUrl(response.config);
 }
 
 /** The caller authenticates this request itself: an Authorization header, or axios's `auth`. */

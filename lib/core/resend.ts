@@ -36,7 +36,7 @@ export async function resend(
   const next: InternalAxiosRequestConfig = { ...config, headers, transformRequest: [(data: unknown) => data] };
   (next as unknown as Record<string, unknown>)[RESENDS_KEY] = resends + 1;
   await renewOtherParty(ctx, config, next, party === ORIGIN ? PROXY : ORIGIN);
-  const target = requestUrl(ctx, config);
+  const target = requestUrl(config);
   if (party === PROXY || (target !== undefined && negotiation.isFor(target))) {
     headers.set(party.authorizationHeader, header);
   } else {

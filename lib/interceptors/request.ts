@@ -33,7 +33,7 @@ async function signForOrigin(
   requestOptions: KerberosRequestOptions,
 ): Promise<void> {
   if (ownResend(config, ORIGIN) || callerAuthorizes(config)) return;
-  const url = requestUrl(ctx, config);
+  const url = requestUrl(config);
   if (url === undefined) return;
   const spn = await ctx.spns.spnFor(url);
   const plan = planRequest(ctx.options, requestOptions, url, ctx.memory, ctx.platform, spn);

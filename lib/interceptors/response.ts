@@ -18,7 +18,7 @@ export function createResponseInterceptors(ctx: PluginContext) {
   async function onFulfilled(response: AxiosResponse): Promise<AxiosResponse> {
     const party = partyFor(response.status);
     if (party !== undefined) return (await handleChallenge(response, party)) ?? response;
-    await settle(response);
+    await settle(response, false);
     return response;
   }
 
@@ -29,25 +29,10 @@ export function createResponseInterceptors(ctx: PluginContext) {
       const answered = await handleChallenge(error.response as AxiosResponse, party);
       if (answered !== undefined) return answered;
     } else if (error.response !== undefined) {
-      await checkErrorResponse(error.response);
+      await settle(error.response, true);
     }
     redactAxiosError(error);
     throw error;
-  }
-
-  /**
-   * An error status (a 500, a 403) from the server our token went to: a server token on it
-   * must verify like on a success, or the caller would read a forged body. A missing one is
-   * not required here: servers often leave it off error pages, and the caller gets an error
-   * either way.
-   */
-  async function checkErrorResponse(response: AxiosResponse): Promise<void> {
-    for (const party of [ORIGIN, PROXY]) {
-      const negotiation = negotiationOf(response.config, party);
-      if (negotiation === undefined || negotiation.finished) continue;
-      if (readNegotiate(response.headers[party.challengeHeader]).kind === 'absent') negotiation.finish();
-      else await verifyMutual(negotiation, response, party);
-    }
   }
 
   async function handleChallenge(response: AxiosResponse, party: Party): Promise<AxiosResponse | undefined> {
@@ -55,33 +40,41 @@ export function createResponseInterceptors(ctx: PluginContext) {
       return await answerChallenge(ctx, response, party);
     } catch (error) {
       if (party === ORIGIN) {
-        const url = responseUrl(ctx, response);
+        const url = responseUrl(response);
         if (url !== undefined) ctx.memory.delete(url.origin);
       }
       // A mutual-authentication failure withholds its response; the 401 before it is not it.
-      if (isKerberosAuthError(error))
+      if (isKerberosAuthError(error)) {
         error.withContext(response.config, error.code === 'ERR_KERBEROS_MUTUAL_AUTH' ? undefined : response);
+      }
       throw error;
     }
   }
 
-  /** Mutual authentication for a final (non-challenge) response, and the origin memory. */
-  async function settle(response: AxiosResponse): Promise<void> {
-    // A response already settled in an inner pass (our re-send, or another interceptor's
-    // retry that went through this chain) comes back through the outer pass unchanged.
-    const proxy = negotiationOf(response.config, PROXY);
-    if (proxy !== undefined && !proxy.finished) await verifyMutual(proxy, response, PROXY);
-    const negotiation = negotiationOf(response.config);
-    if (negotiation === undefined || negotiation.finished) return;
-    const url = responseUrl(ctx, response);
-    // The token went elsewhere in a redirect chain: this response is from a host that did
-    // not authenticate, like any response from a host outside `hosts`.
-    if (url === undefined || !negotiation.isFor(url)) {
-      negotiation.finish();
-      return;
+  /**
+   * Mutual authentication for a final (non-challenge) response, for the proxy and the origin,
+   * and the origin memory. On an error status (a 500, a 403) a server token must verify too,
+   * or the caller would read a forged body, but a missing one is accepted: servers often
+   * leave it off error pages, and the caller gets an error either way.
+   */
+  async function settle(response: AxiosResponse, errorStatus: boolean): Promise<void> {
+    for (const party of [PROXY, ORIGIN]) {
+      const negotiation = negotiationOf(response.config, party);
+      // Settled already in an inner pass (our re-send, or another interceptor's retry that
+      // went through this chain): the response comes back through the outer pass unchanged.
+      if (negotiation === undefined || negotiation.finished) continue;
+      const url = party === ORIGIN ? responseUrl(response) : negotiation.plan.url;
+      // The token went elsewhere in a redirect chain: this response is from a host that did
+      // not authenticate, like any response from a host outside `hosts`.
+      const unauthenticated = url === undefined || !negotiation.isFor(url);
+      const tokenless = errorStatus && readNegotiate(response.headers[party.challengeHeader]).kind === 'absent';
+      if (unauthenticated || tokenless) {
+        negotiation.finish();
+        continue;
+      }
+      await verifyMutual(negotiation, response, party);
+      if (party === ORIGIN && !errorStatus && ctx.options.preemptive) ctx.memory.add(url.origin);
     }
-    await verifyMutual(negotiation, response, ORIGIN);
-    if (ctx.options.preemptive) ctx.memory.add(url.origin);
   }
 
   return { onFulfilled, onRejected };
