@@ -1,8 +1,9 @@
 import axios from 'axios';
-import axiosRetry from 'axios-retry';
+import axiosRetry, { isNetworkOrIdempotentRequestError } from 'axios-retry';
+import { isKerberosAuthError } from '../lib/errors/kerberos-auth-error';
 import { createPlugin } from '../lib/plugin';
 import { resolveOptions } from '../lib/options';
-import { FakeGss } from './helpers/fake-gss';
+import { FakeGss, encodeToken } from './helpers/fake-gss';
 import { fakeAcceptor } from './helpers/acceptor';
 import { negotiateToken, startServer, type TestServer } from './helpers/server';
 
@@ -74,5 +75,19 @@ describe('beside axios-retry', () => {
     const tokens = server.requests.map((r) => negotiateToken(r));
     expect(tokens).toHaveLength(2);
     expect(new Set(tokens).size).toBe(2);
+  });
+
+  it('does not retry Kerberos errors with the retryCondition the docs recommend', async () => {
+    const acceptor = fakeAcceptor({ finalToken: () => encodeToken({ kind: 'final', id: 999, spn: 'forged' }) });
+    server = await startServer(acceptor.handler);
+    const api = axios.create({ baseURL: server.url });
+    createPlugin(resolveOptions({ hosts: '127.0.0.1' }), new FakeGss()).install(api);
+    axiosRetry(api, {
+      retries: 3,
+      retryDelay: () => 0,
+      retryCondition: (error) => !isKerberosAuthError(error) && isNetworkOrIdempotentRequestError(error),
+    });
+    await expect(api.get('/x')).rejects.toMatchObject({ code: 'ERR_KERBEROS_MUTUAL_AUTH' });
+    expect(server.requests).toHaveLength(1);
   });
 });

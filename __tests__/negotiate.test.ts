@@ -45,3 +45,16 @@ describe('negotiate() for any HTTP client', () => {
     expect(gss.contexts.map((c) => c.options.delegate)).toEqual([false, true]);
   });
 });
+
+describe('negotiate() options', () => {
+  it("accepts a reply without a token under mutual: 'optional', once", async () => {
+    const ticket = await negotiateWith(new FakeGss(), 'HTTP@h.example', { mutual: 'optional' }, 'linux');
+    await expect(ticket.verify(null)).resolves.toBeUndefined();
+    await expect(ticket.verify(null)).rejects.toMatchObject({ code: 'ERR_KERBEROS_MUTUAL_AUTH' });
+  });
+
+  it('adds the port to the SPN with includePort', async () => {
+    const ticket = await negotiateWith(new FakeGss(), 'http://h.example:8080/', { includePort: true }, 'linux');
+    expect(ticket.spn).toBe('HTTP@h.example:8080');
+  });
+});

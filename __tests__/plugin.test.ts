@@ -52,6 +52,21 @@ describe('pre-emptive authentication', () => {
     expect(gss.contexts).toHaveLength(0);
   });
 
+  it('returns a 401 unchanged to a caller who authenticates the request itself', async () => {
+    server = await startServer((_req, res) =>
+      res.writeHead(401, { 'WWW-Authenticate': 'Negotiate, Basic realm="x"' }).end(),
+    );
+    const { api, gss } = client({});
+    await expect(api.get('/x', { headers: { Authorization: 'Bearer abc' } })).rejects.toMatchObject({
+      response: { status: 401 },
+    });
+    await expect(api.get('/x', { auth: { username: 'u', password: 'p' } })).rejects.toMatchObject({
+      response: { status: 401 },
+    });
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer abc', 'Basic dTpw']);
+    expect(gss.contexts).toHaveLength(0);
+  });
+
   it('skips the plugin for a request with `kerberos: false`', async () => {
     server = await startServer((_req, res) => res.writeHead(200).end('ok'));
     const { api, gss } = client({ hosts: '127.0.0.1' });

@@ -43,6 +43,16 @@ export interface NegotiateOptions {
    * @default 5000
    */
   timeout?: number;
+  /**
+   * Adds a non-default port of a URL target to the SPN (`HTTP@host:8443`).
+   * @default false
+   */
+  includePort?: boolean;
+  /**
+   * Lets an NTLM token (SPNEGO fallback) through instead of refusing it.
+   * @default false
+   */
+  allowNtlm?: boolean;
 }
 
 /** One Negotiate exchange for any HTTP client: the header to send, then the reply to verify. */
@@ -82,7 +92,7 @@ export async function negotiateWith(
   const { delegate, ...rest } = options;
   if (delegate !== undefined && typeof delegate !== 'boolean') throw optionError('delegate', 'expected true or false');
   const resolved = resolveOptions(rest);
-  const plan = planFor(target, resolved.service, platform);
+  const plan = planFor(target, resolved.service, resolved.includePort, platform);
   const full: RequestPlan = {
     ...plan,
     mutual: resolved.mutual ?? 'required',
@@ -102,12 +112,21 @@ export async function negotiateWith(
     async verify(wwwAuthenticate) {
       if (full.mutual === 'disabled') return;
       const offer = readNegotiate(wwwAuthenticate);
+      // 'optional' accepts a reply without a token, as the plugin does; a token present must verify.
+      const tokenless = offer.kind === 'absent' || offer.kind === 'offer';
+      if (tokenless && full.mutual === 'optional' && !negotiation.finished) {
+        negotiation.finish();
+        return;
+      }
       const problem =
         offer.kind === 'token'
           ? await negotiation.verify(offer.token)
           : offer.kind === 'invalid'
             ? offer.reason
-            : 'the reply carries no Negotiate token';
+            : negotiation.finished
+              ? 'the handshake had already been verified once'
+              : 'the reply carries no Negotiate token';
+      negotiation.finish();
       if (problem !== undefined) {
         throw new MutualAuthenticationError(
           `Mutual authentication with ${full.host} (SPN ${full.spn}) failed: ${problem}.`,
@@ -121,11 +140,12 @@ export async function negotiateWith(
 function planFor(
   target: string | URL,
   service: string,
+  includePort: boolean,
   platform: NodeJS.Platform,
 ): Pick<RequestPlan, 'url' | 'host' | 'spn'> {
   if (target instanceof URL || target.includes('://')) {
     const url = typeof target === 'string' ? parseUrl(target) : target;
-    return { url, host: normalizeHostname(url), spn: spnForUrl(url, { service, platform }) };
+    return { url, host: normalizeHostname(url), spn: spnForUrl(url, { service, includePort, platform }) };
   }
   const match = /^([^@/\s]+)[@/]([^@/\s]+)$/.exec(target);
   if (match === null) throw optionError('target', `expected a URL or an SPN such as 'HTTP@host', got '${target}'`);

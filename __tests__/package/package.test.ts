@@ -114,6 +114,26 @@ describe('the published package', () => {
     expect(() => execFileSync(process.execPath, [tsc, ...args], { cwd: project, encoding: 'utf8' })).not.toThrow();
   }, 30_000);
 
+  it('type-checks from a TypeScript ES module (.mts) under tsc --strict, augmenting the same axios types', () => {
+    writeFileSync(
+      join(project, 'use.mts'),
+      `import axios from 'axios';
+       import { kerberosAuth, negotiate, type KerberosAuthHandle } from 'axios-kerberos';
+       const api = axios.create({ baseURL: 'https://api.example.com' });
+       const handle: KerberosAuthHandle = kerberosAuth({ hosts: 'api.example.com' }).install(api);
+       await api.get('/things', { kerberos: { mutual: 'optional' } });
+       const ticket = await negotiate('https://api.example.com/things');
+       await ticket.verify(null);
+       handle.eject();
+       // @ts-expect-error an unknown per-request option is a type error here too
+       void api.get('/x', { kerberos: { hosts: 'x' } });`,
+    );
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    const args = ['--strict', '--noEmit', '--module', 'nodenext', '--target', 'es2022', '--types', 'node', 'use.mts'];
+    const run = () => execFileSync(process.execPath, [tsc, ...args], { cwd: project, encoding: 'utf8' });
+    expect(run).not.toThrow();
+  }, 30_000);
+
   it('installs the axios-kerberos command', () => {
     const help = execFileSync(process.execPath, ['node_modules/axios-kerberos/dist/cli/main.js', '--help'], {
       cwd: project,

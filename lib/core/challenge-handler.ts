@@ -1,10 +1,10 @@
-import type { AxiosResponse } from 'axios';
+import { AxiosHeaders, type AxiosResponse } from 'axios';
 import { debug } from '../debug';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import { resolveRequestOptions } from '../options';
 import type { PluginContext } from './context';
-import { isReplayable, negotiationOf, responseUrl } from './config';
+import { callerAuthorizes, isReplayable, negotiationOf, responseUrl } from './config';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY, proxyUrlOf } from './party';
 import { planProxy, planRequest, type RequestPlan } from './plan';
@@ -36,6 +36,9 @@ export async function answerChallenge(
     }
     return resend(ctx, response, previous, await previous.continueWith(offer.token), party);
   }
+  // The caller authenticates this request itself (its own Authorization or axios's `auth`, or
+  // its own proxy credentials): its 401 or 407 is the caller's to handle, never overwritten.
+  if (previous === undefined && callerAuthenticates(response, party)) return undefined;
   const plan = await planFor(ctx, response, url, party);
   if (plan === undefined || !plan.allowed) {
     debug('not answering %s: not in %s', url.origin, party === PROXY ? 'proxies' : 'hosts');
@@ -50,6 +53,15 @@ export async function answerChallenge(
   const { negotiation, token } = await Negotiation.start(ctx.gss, plan);
   negotiation.rounds = rounds;
   return resend(ctx, response, negotiation, token, party);
+}
+
+function callerAuthenticates(response: AxiosResponse, party: Party): boolean {
+  const config = response.config;
+  if (party === ORIGIN) return callerAuthorizes(config);
+  return (
+    (config.proxy !== false && config.proxy?.auth !== undefined) ||
+    AxiosHeaders.from(config.headers).has('Proxy-Authorization')
+  );
 }
 
 async function planFor(
