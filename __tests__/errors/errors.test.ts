@@ -50,6 +50,8 @@ describe('classifyGssError', () => {
     ["Cannot contact any KDC for realm 'AK.TEST'", 'ERR_KERBEROS_KDC_UNREACHABLE'],
     ['Clock skew too great', 'ERR_KERBEROS_CLOCK_SKEW'],
     ["Cannot find KDC for realm 'OTHER.TEST'", 'ERR_KERBEROS_WRONG_REALM'],
+    ['Server krbtgt/OTHER.TEST@AK.TEST not found in Kerberos database', 'ERR_KERBEROS_WRONG_REALM'],
+    ['Server HTTP/unknown.example@AK.TEST not found in Kerberos database', 'ERR_KERBEROS_UNKNOWN_SPN'],
     ['Something nobody has seen before', 'ERR_KERBEROS_GSS'],
   ];
   it.each(cases)('maps "%s" to %s', (message, code) => {

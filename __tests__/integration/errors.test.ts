@@ -104,4 +104,14 @@ describe('errors produced by their real causes, each naming the SPN and the fix'
       silent.close();
     }
   });
+
+  it('ERR_KERBEROS_WRONG_REALM when krb5.conf maps the host to a realm with no trust path', async () => {
+    const file = scratch('krb5-other-realm.conf');
+    const original = readFileSync(process.env.KRB5_CONFIG as string, 'utf8');
+    writeFileSync(file, original.replace('[domain_realm]', '[domain_realm]\n    .other.test = OTHER.TEST'));
+    const api = client({ hosts: 'localhost', spn: 'HTTP@svc.other.test' });
+    const error = await withRealEnv('KRB5_CONFIG', file, () => failure(api.get('/negotiate/')));
+    expect(error.code).toBe('ERR_KERBEROS_WRONG_REALM');
+    expect(error.message).toMatch(/domain_realm/);
+  });
 });

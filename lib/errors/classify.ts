@@ -24,6 +24,13 @@ const RULES: readonly Rule[] = [
     fix: 'there is no usable Kerberos ticket: run `kinit` (check `klist` and KRB5CCNAME), or set KRB5_CLIENT_KTNAME to a client keytab for a service account',
   },
   {
+    // The KDC has no cross-realm key towards the service's realm: "Server krbtgt/OTHER@MINE
+    // not found in Kerberos database". Before UNKNOWN_SPN, which the same wording would match.
+    code: 'ERR_KERBEROS_WRONG_REALM',
+    pattern: /server krbtgt\/\S+ not found in kerberos database/i,
+    fix: 'your realm has no trust path to the realm krb5.conf maps {spn} to: check [domain_realm] in krb5.conf (KRB5_CONFIG), or ask for a cross-realm trust',
+  },
+  {
     code: 'ERR_KERBEROS_UNKNOWN_SPN',
     pattern: /server (?:\S+ )?not found in kerberos database|KDC_ERR_S_PRINCIPAL_UNKNOWN|SEC_E_TARGET_UNKNOWN/i,
     fix: 'the KDC does not know the service principal {spn}: check the URL host is the name the service is registered under (not an alias or IP), or set the `spn` option to the registered name',
