@@ -306,9 +306,9 @@ describe('SPN mapping and NTLM', () => {
   it("sends the token for the canonical name with canonicalize: 'cname', matching hosts on the URL host", async () => {
     server = await startServer(fakeAcceptor().handler);
     const gss = new FakeGss();
-    const api = axios.create({ baseURL: server.url });
-    const resolveCname = async (name: string) => (name === '127.0.0.1' ? ['real.example'] : []);
-    createPlugin(resolveOptions({ hosts: '127.0.0.1', canonicalize: 'cname' }), gss, 'linux', resolveCname).install(
+    const api = axios.create({ baseURL: `http://localhost:${server.port}` });
+    const resolveCname = async (name: string) => (name === 'localhost' ? ['real.example'] : []);
+    createPlugin(resolveOptions({ hosts: 'localhost', canonicalize: 'cname' }), gss, 'linux', resolveCname).install(
       api,
     );
     await api.get('/x');

@@ -1,9 +1,9 @@
 import { renderJson, renderText } from '../../lib/cli/doctor/render';
 import { runDoctor } from '../../lib/cli/doctor/run';
 import type { CliAuthOptions } from '../../lib/cli/auth-options';
-import { FakeGss } from '../helpers/fake-gss';
-import { startServer, type TestServer } from '../helpers/server';
-import { fakeDeps, fakeKlist, negotiateHandler } from './fake-realm';
+import { FakeGss, decodeToken } from '../helpers/fake-gss';
+import { negotiateToken, startServer, type TestServer } from '../helpers/server';
+import { dnsError, fakeCnames, fakeDeps, fakeKlist, negotiateHandler } from './fake-realm';
 
 const options: CliAuthOptions = { mechanism: 'spnego', timeout: 2000 };
 let servers: TestServer[] = [];
@@ -125,6 +125,99 @@ describe('runDoctor (fake GSS, real HTTP on 127.0.0.1)', () => {
     const report = await runDoctor(url, options, fakeDeps());
     expect(report.steps.at(-1)).toMatchObject({ name: 'server-challenge', ok: false });
     expect(report.steps.at(-1)?.detail).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('runDoctor: the SPN with --canonicalize and --include-port (fake DNS)', () => {
+  /** The SPN in the token the plugin sent with the authenticated request. */
+  const sentSpn = (target: TestServer) =>
+    decodeToken(negotiateToken(target.requests.find((request) => negotiateToken(request) !== undefined)!)!)?.spn;
+
+  it('follows the URL host through its CNAME chain: step 3 says why, and steps 4 and 6 use that SPN', async () => {
+    const gss = new FakeGss();
+    const target = await server(negotiateHandler());
+    // A load balancer whose CNAME answer changes between queries: the run must stay on the first one.
+    let node = 6;
+    const lookups: string[] = [];
+    const resolveCname = async (name: string): Promise<string[]> => {
+      lookups.push(name);
+      if (name === 'localhost') return ['lb.example.'];
+      if (name === 'lb.example') return [`node${++node}.example`];
+      throw dnsError('ENODATA', name);
+    };
+    const url = new URL(`http://localhost:${target.port}/x`);
+    const report = await runDoctor(url, { ...options, canonicalize: 'cname' }, fakeDeps(gss, undefined, resolveCname));
+    expect(report.ok).toBe(true);
+    expect(report.steps[2]?.detail).toBe(
+      'HTTP@node7.example: localhost is a CNAME for node7.example via lb.example (--canonicalize cname); ' +
+        `port ${target.port} left out as browsers and curl do (--include-port adds it); ` +
+        'principal HTTP/node7.example in a realm the KDC decides (no [domain_realm] entry for node7.example); ' +
+        'in the service@host form GSS-API wants on linux (on Windows: HTTP/node7.example)',
+    );
+    expect(gss.contexts.map((context) => context.spn)).toEqual(['HTTP@node7.example', 'HTTP@node7.example']);
+    expect(report.steps[3]?.detail).toMatch(/^service ticket for HTTP@node7.example obtained/);
+    expect(sentSpn(target)).toBe('HTTP@node7.example');
+    expect(lookups).toEqual(['localhost', 'lb.example', 'node7.example']); // once each, shared with the plugin
+    expect(renderText(report)).toContain(
+      '✓ service principal      HTTP@node7.example: localhost is a CNAME for node7.example via lb.example (--canonicalize cname);',
+    );
+  });
+
+  it('keeps the URL host when it has no CNAME record, or the lookup fails', async () => {
+    const target = await server(negotiateHandler());
+    const url = new URL(`http://localhost:${target.port}/`);
+    const plain = new FakeGss();
+    const none = await runDoctor(url, { ...options, canonicalize: 'cname' }, fakeDeps(plain));
+    expect(none.ok).toBe(true);
+    expect(none.steps[2]?.detail).toMatch(
+      /^HTTP@localhost: mapped from the URL host localhost, which has no CNAME record \(--canonicalize cname\); /,
+    );
+    expect(plain.contexts.map((context) => context.spn)).toEqual(['HTTP@localhost', 'HTTP@localhost']);
+
+    const failing = new FakeGss();
+    const dns = fakeCnames({ localhost: dnsError('ESERVFAIL', 'localhost') });
+    const failed = await runDoctor(url, { ...options, canonicalize: 'cname' }, fakeDeps(failing, undefined, dns));
+    expect(failed.ok).toBe(true);
+    expect(failed.steps[2]).toMatchObject({ ok: true });
+    expect(failed.steps[2]?.detail).toMatch(
+      /^HTTP@localhost: mapped from the URL host localhost; the CNAME lookup of localhost failed \(ESERVFAIL\), so localhost is used as the plugin does \(--canonicalize cname\); /,
+    );
+    expect(failing.contexts.map((context) => context.spn)).toEqual(['HTTP@localhost', 'HTTP@localhost']);
+    expect(dns.lookups).toEqual(['localhost']);
+  });
+
+  it('asks DNS nothing without --canonicalize cname', async () => {
+    const target = await server(negotiateHandler());
+    const dns = fakeCnames({ '127.0.0.1': 'elsewhere.example' });
+    const report = await runDoctor(new URL(target.url), options, fakeDeps(new FakeGss(), undefined, dns));
+    expect(report.ok).toBe(true);
+    expect(dns.lookups).toEqual([]);
+  });
+
+  it('adds the port with --include-port, in step 3 and in the SPN of steps 4 and 6', async () => {
+    const gss = new FakeGss();
+    const target = await server(negotiateHandler());
+    const report = await runDoctor(new URL(target.url), { ...options, includePort: true }, fakeDeps(gss));
+    const spn = `HTTP@127.0.0.1:${target.port}`;
+    expect(report.ok).toBe(true);
+    expect(report.steps[2]?.detail).toMatch(
+      new RegExp(
+        `^${spn}: mapped from the URL host 127\\.0\\.0\\.1; port ${target.port} included \\(--include-port\\); `,
+      ),
+    );
+    expect(gss.contexts.map((context) => context.spn)).toEqual([spn, spn]);
+    expect(sentSpn(target)).toBe(spn);
+  });
+
+  it('names the options that give another SPN when the KDC does not know this one', async () => {
+    const gss = new FakeGss();
+    gss.failWith = new Error('Server HTTP/localhost@AK.TEST not found in Kerberos database');
+    const target = await server(negotiateHandler());
+    const report = await runDoctor(new URL(`http://localhost:${target.port}/`), options, fakeDeps(gss));
+    expect(report.steps.at(-1)).toMatchObject({ name: 'service-ticket', code: 'ERR_KERBEROS_UNKNOWN_SPN' });
+    expect(report.steps.at(-1)?.fix).toMatch(
+      /; on the command line: --spn <the registered name>, --canonicalize cname for an alias, --include-port for an SPN with the port$/,
+    );
   });
 });
 

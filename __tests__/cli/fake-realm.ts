@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { DoctorDeps } from '../../lib/cli/doctor/run';
+import type { CnameResolver } from '../../lib/core/spn-resolver';
 import type { Run } from '../../lib/cli/klist';
 import { FakeGss, decodeToken, encodeToken } from '../helpers/fake-gss';
 import { type RecordedRequest, negotiateToken } from '../helpers/server';
@@ -16,8 +17,30 @@ export function fakeKlist(listing: string, valid: boolean): Run {
   return async (_file, args) => ({ status: args.includes('-s') && !valid ? 1 : 0, stdout: listing, stderr: '' });
 }
 
-/** Doctor dependencies with a fake krb5.conf, klist and GSS: no realm needed. */
-export function fakeDeps(gss = new FakeGss(), run: Run = fakeKlist(KLIST_VALID, true)): DoctorDeps {
+/** A DNS error as `dns.promises.resolveCname` throws it (`ENODATA`: the name has no CNAME record). */
+export function dnsError(code: string, name: string): Error {
+  return Object.assign(new Error(`queryCname ${code} ${name}`), { code, hostname: name });
+}
+
+/** A CNAME resolver from a table (a name maps to its CNAME target, or to the error its lookup throws); records every lookup. */
+export function fakeCnames(records: Record<string, string | Error> = {}): CnameResolver & { lookups: string[] } {
+  const lookups: string[] = [];
+  const resolve = async (name: string): Promise<string[]> => {
+    lookups.push(name);
+    const record = records[name];
+    if (record === undefined) throw dnsError('ENODATA', name);
+    if (record instanceof Error) throw record;
+    return [record];
+  };
+  return Object.assign(resolve, { lookups });
+}
+
+/** Doctor dependencies with a fake krb5.conf, klist, GSS and DNS: no realm needed. */
+export function fakeDeps(
+  gss = new FakeGss(),
+  run: Run = fakeKlist(KLIST_VALID, true),
+  resolveCname: CnameResolver = fakeCnames(),
+): DoctorDeps {
   return {
     env: { KRB5_CONFIG: '/r/krb5.conf' },
     platform: 'linux',
@@ -29,6 +52,7 @@ export function fakeDeps(gss = new FakeGss(), run: Run = fakeKlist(KLIST_VALID, 
     },
     run,
     gss,
+    resolveCname,
   };
 }
 

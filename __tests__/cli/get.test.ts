@@ -1,10 +1,11 @@
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pluginOptions } from '../../lib/cli/auth-options';
 import { type GetOptions, runGet } from '../../lib/cli/get';
-import { FakeGss } from '../helpers/fake-gss';
-import { startServer, type TestServer } from '../helpers/server';
-import { negotiateHandler } from './fake-realm';
+import { FakeGss, decodeToken } from '../helpers/fake-gss';
+import { negotiateToken, startServer, type TestServer } from '../helpers/server';
+import { fakeCnames, negotiateHandler } from './fake-realm';
 import { captureIo } from './io';
 
 const base: GetOptions = {
@@ -60,6 +61,29 @@ describe('runGet (fake GSS, real HTTP on 127.0.0.1)', () => {
     expect(put).toMatchObject({ method: 'PUT', body: Buffer.from('from a file') });
     expect(piped?.body.toString()).toBe('from stdin');
     expect(piped?.headers['content-type']).toBe('text/plain');
+  });
+
+  it('builds the SPN with --include-port and --canonicalize cname, as the plugin options say', async () => {
+    const withPort = new FakeGss();
+    await expect(runGet(new URL(server.url), { ...base, includePort: true }, captureIo(), withPort)).resolves.toBe(0);
+    expect(withPort.contexts.map((context) => context.spn)).toEqual([`HTTP@127.0.0.1:${server.port}`]);
+
+    const canonical = new FakeGss();
+    const dns = fakeCnames({ localhost: 'node7.example.' });
+    const url = new URL(`http://localhost:${server.port}/`);
+    await expect(runGet(url, { ...base, canonicalize: 'cname' }, captureIo(), canonical, dns)).resolves.toBe(0);
+    expect(canonical.contexts.map((context) => context.spn)).toEqual(['HTTP@node7.example']);
+    expect(decodeToken(negotiateToken(server.requests.at(-1)!)!)?.spn).toBe('HTTP@node7.example');
+    expect(dns.lookups).toEqual(['localhost', 'node7.example']);
+  });
+
+  it('passes the SPN options to the plugin: none and false unless given', () => {
+    expect(pluginOptions('h.example', base)).toMatchObject({ canonicalize: 'none', includePort: false });
+    expect(pluginOptions('h.example', { ...base, canonicalize: 'cname', includePort: true })).toMatchObject({
+      hosts: 'h.example',
+      canonicalize: 'cname',
+      includePort: true,
+    });
   });
 
   it('exits 1 with the error code and fix on stderr when Kerberos fails, printing no body', async () => {

@@ -1,7 +1,8 @@
 import { runCli } from '../../lib/cli/program';
 import { collectHeader, parseMethod, parseTimeout, parseUrl } from '../../lib/cli/option-parsers';
 import { startServer } from '../helpers/server';
-import { fakeDeps, negotiateHandler } from './fake-realm';
+import { FakeGss } from '../helpers/fake-gss';
+import { fakeCnames, fakeDeps, negotiateHandler } from './fake-realm';
 import { captureIo } from './io';
 
 const argv = (...args: string[]) => ['node', 'axios-kerberos', ...args];
@@ -15,6 +16,9 @@ describe('runCli: commander wiring and exit codes', () => {
     [['doctor', 'http://localhost/', '--mutual', 'sometimes'], 'bad choice'],
     [['doctor', 'http://localhost/', '--mechanism', 'ntlm'], 'bad mechanism'],
     [['doctor', 'http://localhost/', '--timeout', '0'], 'bad timeout'],
+    [['doctor', 'http://localhost/', '--canonicalize', 'dns'], 'bad canonicalize mode'],
+    [['get', 'http://localhost/', '--canonicalize'], 'canonicalize without a mode'],
+    [['get', 'http://localhost/', '--include-port', 'yes'], '--include-port takes no value'],
     [['doctor', 'http://localhost/', '--spn', 'no-at-sign'], 'SPN rejected by the library'],
     [['get', 'http://localhost/', '-H', 'no colon'], 'bad header'],
     [['frobnicate'], 'unknown command'],
@@ -29,6 +33,12 @@ describe('runCli: commander wiring and exit codes', () => {
     await expect(runCli(argv('doctor', '--help'), help)).resolves.toBe(0);
     expect(help.out()).toMatch(/--spn <spn>/);
     expect(help.out()).toMatch(/--json/);
+    expect(help.out()).toMatch(/--canonicalize <mode>[\s\S]*choices:\s+"none",\s+"cname",\s+default:\s+"none"/);
+    expect(help.out()).toMatch(/--include-port/);
+    const getHelp = captureIo();
+    await expect(runCli(argv('get', '--help'), getHelp)).resolves.toBe(0);
+    expect(getHelp.out()).toMatch(/--canonicalize <mode>/);
+    expect(getHelp.out()).toMatch(/--include-port/);
     const version = captureIo();
     await expect(runCli(argv('--version'), version)).resolves.toBe(0);
     expect(version.out()).toMatch(/^\d+\.\d+\.\d+/);
@@ -42,6 +52,26 @@ describe('runCli: commander wiring and exit codes', () => {
       const report = JSON.parse(io.out()) as { ok: boolean; url: string; steps: unknown[]; roundTrips: number };
       expect(report).toMatchObject({ ok: true, url: `${server.url}/`, roundTrips: 2 });
       expect(report.steps).toHaveLength(7);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('passes --canonicalize and --include-port to the SPN check and to the plugin', async () => {
+    const server = await startServer(negotiateHandler());
+    try {
+      const gss = new FakeGss();
+      const dns = fakeCnames({ localhost: 'node7.example' });
+      const io = captureIo();
+      const url = `http://localhost:${server.port}/`;
+      const args = argv('doctor', url, '--canonicalize', 'cname', '--include-port');
+      await expect(runCli(args, io, () => fakeDeps(gss, undefined, dns))).resolves.toBe(0);
+      const spn = `HTTP@node7.example:${server.port}`;
+      expect(io.out()).toContain(
+        `✓ service principal      ${spn}: localhost is a CNAME for node7.example (--canonicalize cname); ` +
+          `port ${server.port} included (--include-port); `,
+      );
+      expect(gss.contexts.map((context) => context.spn)).toEqual([spn, spn]);
     } finally {
       await server.close();
     }

@@ -60,4 +60,13 @@ describe('SpnResolver', () => {
     expect(await spns.spnFor(new URL('http://h.example/one'))).toBe('HTTP@one.example');
     expect(await spns.spnFor(new URL('http://h.example/two'))).toBe('HTTP@two.example');
   });
+
+  it('looks nothing up for a fixed spn or an IP address', async () => {
+    const fixed = resolver({ canonicalize: 'cname', spn: 'HTTP@real.example' }, { 'a.example': 'b.example' });
+    expect(await fixed.spns.spnFor(new URL('http://a.example/'))).toBe('HTTP@real.example');
+    const ip = resolver({ canonicalize: 'cname' });
+    expect(await ip.spns.spnFor(new URL('http://127.0.0.1:8080/'))).toBe('HTTP@127.0.0.1');
+    expect(await ip.spns.spnFor(new URL('http://[::1]/'))).toBe('HTTP@::1');
+    expect([...fixed.lookups, ...ip.lookups]).toEqual([]);
+  });
 });

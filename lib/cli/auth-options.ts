@@ -10,6 +10,10 @@ export interface CliAuthOptions {
   /** Milliseconds for each GSS operation and each HTTP request. */
   timeout: number;
   delegate?: boolean;
+  /** `--canonicalize`: follow the URL host through DNS CNAME records before building the SPN. */
+  canonicalize?: 'none' | 'cname';
+  /** `--include-port`: add a non-default URL port to the SPN. */
+  includePort?: boolean;
 }
 
 /**
@@ -25,6 +29,8 @@ export function pluginOptions(host: string, options: CliAuthOptions): KerberosAu
     mechanism: options.mechanism,
     timeout: options.timeout,
     delegate: options.delegate === true,
+    canonicalize: options.canonicalize ?? 'none',
+    includePort: options.includePort === true,
     // A one-shot command has no next request: a pre-minted spare token would be wasted work.
     prefetch: false,
   };

@@ -1,4 +1,5 @@
 import type { AxiosResponse } from 'axios';
+import type { CnameResolver } from '../core/spn-resolver';
 import { kerberosProvider } from '../gss/kerberos-provider';
 import type { GssProvider } from '../gss/provider';
 import { normalizeHostname } from '../hosts';
@@ -32,12 +33,19 @@ export async function runGet(
   options: GetOptions,
   io: GetIo,
   gss: GssProvider = kerberosProvider(),
+  resolveCname?: CnameResolver,
 ): Promise<number> {
   let response: AxiosResponse<Buffer>;
   try {
     const data = options.data === undefined ? undefined : await requestData(options.data, io.stdin);
     const host = normalizeHostname(url);
-    const client = createKerberosClient(new RequestCounter(), host, options, { responseType: 'arraybuffer' }, gss);
+    const client = createKerberosClient(
+      new RequestCounter(),
+      host,
+      options,
+      { responseType: 'arraybuffer' },
+      { gss, resolveCname },
+    );
     response = await client.request<Buffer>({
       url: url.href,
       method: options.request ?? (data === undefined ? 'GET' : 'POST'),

@@ -1,4 +1,5 @@
 import axios, { type AxiosAdapter, type AxiosInstance, type CreateAxiosDefaults } from 'axios';
+import type { CnameResolver } from '../core/spn-resolver';
 import { kerberosProvider } from '../gss/kerberos-provider';
 import type { GssProvider } from '../gss/provider';
 import { resolveOptions } from '../options';
@@ -24,18 +25,29 @@ export function createHttpClient(counter: RequestCounter, defaults: CreateAxiosD
   return axios.create({ validateStatus: () => true, ...defaults, adapter });
 }
 
+/** What `kerberosAuth()` takes from the system, replaceable so the commands can be tested without a realm or DNS. */
+export interface PluginSeams {
+  /** The GSS provider; the native `kerberos` binding by default. */
+  gss?: GssProvider;
+  /** The platform whose SPN form is used; `process.platform` by default. */
+  platform?: NodeJS.Platform;
+  /** The CNAME lookup for `--canonicalize cname`; `dns.promises.resolveCname` by default. */
+  resolveCname?: CnameResolver;
+}
+
 /**
  * The same, with axios-kerberos installed for `host`: what `kerberosAuth()` does, with the
- * GSS provider as a parameter so that `doctor` can be tested without a realm.
+ * GSS provider, the platform and the CNAME lookup as parameters.
  */
 export function createKerberosClient(
   counter: RequestCounter,
   host: string,
   options: CliAuthOptions,
   defaults: CreateAxiosDefaults = {},
-  gss: GssProvider = kerberosProvider(),
+  seams: PluginSeams = {},
 ): AxiosInstance {
   const client = createHttpClient(counter, { timeout: options.timeout, ...defaults });
-  createPlugin(resolveOptions(pluginOptions(host, options)), gss).install(client);
+  const { gss = kerberosProvider(), platform = process.platform, resolveCname } = seams;
+  createPlugin(resolveOptions(pluginOptions(host, options)), gss, platform, resolveCname).install(client);
   return client;
 }

@@ -19,6 +19,8 @@ interface AuthFlags {
   principal?: string;
   mechanism: Mechanism;
   timeout: number;
+  canonicalize: 'none' | 'cname';
+  includePort?: boolean;
 }
 
 /**
@@ -98,6 +100,15 @@ function withAuthOptions(command: Command): Command {
       ]),
     )
     .option('--principal <principal>', 'client principal to use from the credential cache (e.g. alice@EXAMPLE.COM)')
+    .addOption(
+      new Option(
+        '--canonicalize <mode>',
+        'cname: follow the URL host through DNS CNAME records before building the SPN, as browsers do',
+      )
+        .choices(['none', 'cname'])
+        .default('none'),
+    )
+    .option('--include-port', 'add a non-default URL port to the SPN (HTTP@host:8443)')
     .addOption(new Option('--mechanism <mechanism>', 'GSS mechanism').choices(['spnego', 'kerberos']).default('spnego'))
     .addOption(
       new Option('--timeout <ms>', 'most milliseconds for each GSS operation and each HTTP request')
@@ -118,6 +129,8 @@ function validated(command: Command, flags: AuthFlags): CliAuthOptions {
     principal: flags.principal,
     mechanism: flags.mechanism,
     timeout: flags.timeout,
+    canonicalize: flags.canonicalize,
+    includePort: flags.includePort === true,
   };
   try {
     resolveOptions({ ...options });

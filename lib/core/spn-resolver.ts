@@ -1,4 +1,5 @@
 import { promises as dns } from 'node:dns';
+import { isIP } from 'node:net';
 import { debug } from '../debug';
 import { normalizeHostname } from '../hosts';
 import type { ResolvedOptions } from '../options';
@@ -33,14 +34,32 @@ export class SpnResolver {
     if (typeof this.options.spn === 'function') return this.map(url);
     const cached = this.#cache.get(url.origin);
     if (cached !== undefined && cached.expires > this.now()) return cached.spn;
-    if (this.options.canonicalize !== 'cname') return this.remember(url.origin, this.map(url), Infinity);
-    return this.canonical(normalizeHostname(url)).then((host) => {
-      const canonicalUrl = new URL(url.href);
-      canonicalUrl.hostname = host.includes(':') ? `[${host}]` : host;
-      const spn = this.map(canonicalUrl);
-      debug('SPN for %s: %s (canonical name %s)', url.origin, spn, host);
+    if (!this.canonicalizes(url)) return this.remember(url.origin, this.map(url), Infinity);
+    return this.explain(url).then(({ spn, chain }) => {
+      debug('SPN for %s: %s (canonical name %s)', url.origin, spn, chain?.names.at(-1));
       return this.remember(url.origin, spn, this.now() + this.ttlMs);
     });
+  }
+
+  /**
+   * What `spnFor` computes for `url`, without the cache, and the CNAME chain it followed
+   * (`chain` is set only with `canonicalize: 'cname'`, no `spn` and a host name): for
+   * diagnostics such as `axios-kerberos doctor`, which must show the SPN the plugin uses.
+   */
+  async explain(url: URL): Promise<{ spn: string; chain?: CnameChain }> {
+    if (!this.canonicalizes(url)) return { spn: this.map(url) };
+    const chain = await followCnames(normalizeHostname(url), this.resolveCname);
+    const host = chain.names[chain.names.length - 1] as string;
+    const canonicalUrl = new URL(url.href);
+    canonicalUrl.hostname = host.includes(':') ? `[${host}]` : host;
+    return { spn: this.map(canonicalUrl), chain };
+  }
+
+  /** A fixed `spn` makes the host irrelevant, and an IP address has no CNAME records. */
+  private canonicalizes(url: URL): boolean {
+    return (
+      this.options.canonicalize === 'cname' && this.options.spn === undefined && isIP(normalizeHostname(url)) === 0
+    );
   }
 
   private map(url: URL): string {
@@ -53,20 +72,34 @@ export class SpnResolver {
     this.#cache.set(origin, { spn, expires });
     return spn;
   }
+}
 
-  /** Follows CNAME records; a name without one (or a failed lookup) is its own canonical name. */
-  private async canonical(host: string): Promise<string> {
-    let name = host;
-    for (let hop = 0; hop < MAX_CNAME_HOPS; hop++) {
-      let next: string | undefined;
-      try {
-        next = (await this.resolveCname(name))[0];
-      } catch {
-        next = undefined; // ENODATA / ENOTFOUND: not an alias
-      }
-      if (next === undefined || next === '') break;
-      name = next.replace(/\.$/, '').toLowerCase();
+/** A host followed through its CNAME records by `followCnames`. */
+export interface CnameChain {
+  /** The host, then each name it is an alias for, in order: the last one is the canonical name. */
+  names: string[];
+  /**
+   * The error of the lookup that ended the chain: Node's ENODATA or ENOTFOUND when the last
+   * name has no CNAME record, anything else when the lookup failed. The last name is kept
+   * either way. Undefined when an empty answer ended the chain, or it was cut.
+   */
+  error?: unknown;
+  /** True when the chain was cut after `MAX_CNAME_HOPS` lookups (a loop, or a misconfiguration). */
+  cut: boolean;
+}
+
+/** Follows CNAME records; a name without one (or a failed lookup) is its own canonical name. */
+export async function followCnames(host: string, resolveCname: CnameResolver): Promise<CnameChain> {
+  const names = [host];
+  for (let hop = 0; hop < MAX_CNAME_HOPS; hop++) {
+    let next: string | undefined;
+    try {
+      next = (await resolveCname(names[names.length - 1] as string))[0];
+    } catch (error) {
+      return { names, error, cut: false }; // ENODATA / ENOTFOUND: not an alias
     }
-    return name;
+    if (next === undefined || next === '') return { names, cut: false };
+    names.push(next.replace(/\.$/, '').toLowerCase());
   }
+  return { names, cut: true };
 }

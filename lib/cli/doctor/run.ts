@@ -1,4 +1,6 @@
+import { promises as dns } from 'node:dns';
 import { performance } from 'node:perf_hooks';
+import type { CnameResolver } from '../../core/spn-resolver';
 import { kerberosProvider } from '../../gss/kerberos-provider';
 import { limitGss } from '../../gss/limits';
 import type { GssProvider } from '../../gss/provider';
@@ -12,7 +14,7 @@ import { checkCredentialCache } from './credential-cache';
 import { checkKrb5Config } from './krb5-config';
 import { summarizeRoundTrips } from './round-trips';
 import { checkServerChallenge } from './server-challenge';
-import { checkServicePrincipal } from './service-principal';
+import { checkServicePrincipal, onceEach } from './service-principal';
 import { checkServiceTicket } from './service-ticket';
 import type { DoctorReport, Step } from './step';
 
@@ -26,6 +28,8 @@ export interface DoctorDeps {
   run: Run;
   /** The GSS provider before limits; the native `kerberos` binding by default. */
   gss: GssProvider;
+  /** The CNAME lookup behind `--canonicalize cname`; `dns.promises.resolveCname` by default. */
+  resolveCname: CnameResolver;
 }
 
 export function systemDeps(): DoctorDeps {
@@ -37,6 +41,7 @@ export function systemDeps(): DoctorDeps {
     configFs: nodeConfigFs,
     run: runProgram,
     gss: kerberosProvider(),
+    resolveCname: (name) => dns.resolveCname(name),
   };
 }
 
@@ -68,15 +73,24 @@ export async function runDoctor(
   const source = loadKrb5Config(deps.env, deps.configFs);
   if (!add(checkKrb5Config(source, deps.platform))) return report();
   if (!add(await credentialCache(options, deps, source.conf))) return report();
-  const target = checkServicePrincipal({ url, spn: options.spn, platform: deps.platform, conf: source.conf });
+  // One answer per name for the whole run: the plugin of check 6 then gets the SPN check 4 tested.
+  const resolveCname = onceEach(deps.resolveCname);
+  const target = await checkServicePrincipal({
+    url,
+    options,
+    platform: deps.platform,
+    conf: source.conf,
+    resolveCname,
+  });
   add(target.step);
   const mutual = effectiveMutual(url, options.mutual);
   const gss = limitGss(deps.gss, { timeout: options.timeout, maxConcurrent: 1 });
-  const { spn, host } = target;
+  const { spn, host, alternatives } = target;
   const ticket = await checkServiceTicket({
     gss,
     spn,
     host,
+    alternatives,
     principal: options.principal,
     mechanism: options.mechanism,
     mutual,
@@ -84,7 +98,17 @@ export async function runDoctor(
   if (!add(ticket)) return report();
   if (!add(await checkServerChallenge(createHttpClient(counter, { timeout: options.timeout }), url))) return report();
   const probe = counter.count;
-  const client = createKerberosClient(counter, host, options, {}, deps.gss);
+  const client = createKerberosClient(
+    counter,
+    host,
+    options,
+    {},
+    {
+      gss: deps.gss,
+      platform: deps.platform,
+      resolveCname,
+    },
+  );
   const outcome = await checkAuthenticatedRequest(client, url, mutual);
   if (!add(outcome.step)) return report();
   add(summarizeRoundTrips({ probe, authenticated: counter.count - probe, ms: performance.now() - started }));

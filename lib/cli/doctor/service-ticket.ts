@@ -12,6 +12,8 @@ export interface ServiceTicketInput {
   principal: string | undefined;
   mechanism: Mechanism;
   mutual: MutualMode;
+  /** Command-line options that give another SPN, suggested when the KDC does not know this one. */
+  alternatives?: string;
 }
 
 /**
@@ -31,7 +33,11 @@ export async function checkServiceTicket(input: ServiceTicketInput): Promise<Ste
     token = await context.step('');
   } catch (error) {
     const failure = describeFailure(classifyGssError(error, input.spn, input.host));
-    return failed('service-ticket', failure.problem, failure.fix ?? 'see docs/errors.md', failure.code);
+    let fix = failure.fix ?? 'see docs/errors.md';
+    if (failure.code === 'ERR_KERBEROS_UNKNOWN_SPN' && input.alternatives !== undefined) {
+      fix += `; on the command line: ${input.alternatives}`;
+    }
+    return failed('service-ticket', failure.problem, fix, failure.code);
   }
   if (token === null) {
     return failed(
