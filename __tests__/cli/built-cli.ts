@@ -1,36 +1,20 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 /** The CLI as users run it: the compiled bin of package.json. */
 export const CLI = join(ROOT, 'dist/cli/main.js');
 
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return latest;
-}
-
 /**
- * The integration global setup builds dist/ once per run; this only rebuilds when the CLI
- * sources changed after that (or the setup did not build), without `rm -rf dist` so that
- * other test files running the package meanwhile never see it missing.
+ * Fails clearly when the built CLI is missing. The global setup of both Jest projects builds
+ * dist/ once per run when it is missing or older than lib/ (__tests__/setup/build.ts), before
+ * any test starts, so this only trips when that setup did not run.
  */
-export function ensureCliBuilt(): void {
-  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newest(join(ROOT, 'lib/cli'))) return;
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-  } catch {
-    // tsc still emits when a file elsewhere in lib/ has a type error; what matters here is the CLI.
+export function requireBuiltCli(): void {
+  if (!existsSync(CLI)) {
+    throw new Error(`${CLI} is missing: dist/ is built by the Jest global setup (__tests__/setup/build.ts)`);
   }
-  if (!existsSync(CLI)) throw new Error(`${CLI} was not built`);
 }
 
 export interface CliRun {

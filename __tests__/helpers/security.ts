@@ -1,50 +1,7 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { runInThisContext } from 'node:vm';
-import type { RecordedRequest, TestServer } from './server';
-
-type Handler = (request: RecordedRequest, response: ServerResponse) => void;
-
-/**
- * Like `startServer`, but on a loopback address of the caller's choice (127.0.0.2 is loopback
- * on Linux too), so that two servers have distinct host names and so distinct SPNs and origins.
- * `maxHeaderSize` is the server's own limit for request headers.
- */
-export async function startServerOn(host: string, handler: Handler): Promise<TestServer> {
-  const requests: RecordedRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const recorded = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      };
-      requests.push(recorded);
-      handler(recorded, res);
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://${host}:${port}`;
-  return {
-    url: origin,
-    origin,
-    port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+import { isKerberosAuthError, type KerberosAuthError } from '../../lib/errors/kerberos-auth-error';
+import type { TestServer } from './server';
 
 /** Settles a promise into the value it rejected with; fails if it resolved. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -57,6 +14,20 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     (e: unknown) => e,
   );
   if (resolved) throw new Error('expected the request to fail, but it succeeded');
+  return error;
+}
+
+/** The KerberosAuthError a promise rejects with; fails if it resolved or rejected with anything else. */
+export async function kerberosAuthErrorOf(promise: Promise<unknown>): Promise<KerberosAuthError> {
+  const error = await rejectionOf(promise);
+  if (!isKerberosAuthError(error)) throw new Error(`expected a KerberosAuthError, got ${String(error)}`);
+  return error;
+}
+
+/** The ERR_KERBEROS_UNTRUSTED_HOST error a promise rejects with; fails on any other outcome. */
+export async function untrustedHostError(promise: Promise<unknown>): Promise<KerberosAuthError> {
+  const error = await kerberosAuthErrorOf(promise);
+  expect(error.code).toBe('ERR_KERBEROS_UNTRUSTED_HOST');
   return error;
 }
 
@@ -131,6 +102,32 @@ export function watchUnhandledRejections(): { readonly seen: unknown[]; dispose(
 /** Lets pending rejections surface: Node reports them after the microtask queue drains. */
 export function settleEventLoop(ms = 20): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The common frame of a test file (call it at the top level): after every test, close the
+ * servers that test handed to `track`, let pending rejections surface, and fail the test if any
+ * promise rejection went unhandled meanwhile. `rejections` is the probe, for a test of its own.
+ */
+export function guardEachTest(): {
+  readonly rejections: { readonly seen: unknown[] };
+  track<S extends { close(): Promise<void> }>(server: S): S;
+} {
+  const rejections = watchUnhandledRejections();
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()));
+    await settleEventLoop();
+    expect(rejections.seen).toEqual([]);
+  });
+  afterAll(() => rejections.dispose());
+  return {
+    rejections,
+    track: (server) => {
+      open.push(server);
+      return server;
+    },
+  };
 }
 
 /** The fake-GSS context ids whose tokens these requests carried, in order of first use. */

@@ -16,10 +16,37 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-type Handler = (request: RecordedRequest, response: ServerResponse) => void;
+export type Handler = (request: RecordedRequest, response: ServerResponse) => void;
 
-/** A real HTTP server on 127.0.0.1, port 0, that records every request it gets. */
-export async function startServer(handler: Handler): Promise<TestServer> {
+/** A listening server: its port, and `close`, which also ends the connections still open. */
+export interface Listening {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Makes `server` listen on `host`, port 0. */
+export async function listen(server: Server, host = '127.0.0.1'): Promise<Listening> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A real HTTP server on `host`, port 0, that records every request it gets. Any loopback
+ * address will do (127.0.0.2 is loopback on Linux too), so that two servers can have distinct
+ * host names and so distinct SPNs and origins.
+ */
+export async function startServer(handler: Handler, host = '127.0.0.1'): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -35,19 +62,9 @@ export async function startServer(handler: Handler): Promise<TestServer> {
       handler(recorded, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    origin: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { port, close } = await listen(server, host);
+  const origin = `http://${host}:${port}`;
+  return { url: origin, origin, port, requests, close };
 }
 
 /** The Negotiate token in an Authorization header, if any. */

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { type DoctorJson, ensureCliBuilt, failedStep, runBuiltCli } from '../cli/built-cli';
+import { type DoctorJson, failedStep, requireBuiltCli, runBuiltCli } from '../cli/built-cli';
 import { realm, realmCommand, scratch } from './helpers/realm';
 
 /** A PATH with an empty directory: klist cannot be found (the CLI runs by node's absolute path). */
@@ -38,7 +38,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-beforeAll(() => ensureCliBuilt(), 120000);
+beforeAll(() => requireBuiltCli());
 
 describe('axios-kerberos doctor against the realm', () => {
   it('passes every check on a working set-up: exit 0, mutual authentication verified', async () => {

@@ -1,4 +1,4 @@
-import { ensureCliBuilt, runBuiltCli } from '../cli/built-cli';
+import { requireBuiltCli, runBuiltCli } from '../cli/built-cli';
 import { realm } from './helpers/realm';
 
 function env(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -8,7 +8,7 @@ function env(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 // A Negotiate token as it would appear on the wire: long base64 after the scheme.
 const RAW_TOKEN = /Negotiate [A-Za-z0-9+/]{16,}/;
 
-beforeAll(() => ensureCliBuilt(), 120000);
+beforeAll(() => requireBuiltCli());
 
 describe('axios-kerberos get against the realm', () => {
   it('prints the authenticated body, like curl --negotiate -u :', async () => {

@@ -1,9 +1,9 @@
 import axios from 'axios';
 import { kerberosAuth, MutualAuthenticationError } from '../../lib';
-import { startNodeAcceptor, type AcceptorServer } from './helpers/node-acceptor';
+import { startNodeAcceptor, type NodeAcceptor } from './helpers/node-acceptor';
 import { realm } from './helpers/realm';
 
-let server: AcceptorServer | undefined;
+let server: NodeAcceptor | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -23,12 +23,14 @@ describe('mutual authentication against a real GSS acceptor', () => {
     // Capture one real final token, then serve it to the next client: a replay a
     // man in the middle could make. It belongs to another context and must not verify.
     let captured: string | undefined;
-    server = await startNodeAcceptor((real) => {
-      if (captured === undefined) {
-        captured = real ?? undefined;
-        return real ?? undefined;
-      }
-      return captured;
+    server = await startNodeAcceptor({
+      finalToken: (real) => {
+        if (captured === undefined) {
+          captured = real ?? undefined;
+          return real ?? undefined;
+        }
+        return captured;
+      },
     });
     const api = axios.create({ baseURL: server.url });
     kerberosAuth({ hosts: 'localhost' }).install(api);
@@ -39,14 +41,14 @@ describe('mutual authentication against a real GSS acceptor', () => {
   });
 
   it('catches a garbage server token that is valid base64', async () => {
-    server = await startNodeAcceptor(() => Buffer.from('not a GSS token at all').toString('base64'));
+    server = await startNodeAcceptor({ finalToken: () => Buffer.from('not a GSS token at all').toString('base64') });
     const api = axios.create({ baseURL: server.url });
     kerberosAuth({ hosts: 'localhost', mutual: 'optional' }).install(api);
     await expect(api.get('/')).rejects.toMatchObject({ code: 'ERR_KERBEROS_MUTUAL_AUTH' });
   });
 
   it('fails when the server leaves its token out, under the http: default of required', async () => {
-    server = await startNodeAcceptor(() => undefined);
+    server = await startNodeAcceptor({ finalToken: () => undefined });
     const api = axios.create({ baseURL: server.url });
     kerberosAuth({ hosts: 'localhost' }).install(api);
     await expect(api.get('/')).rejects.toBeInstanceOf(MutualAuthenticationError);

@@ -2,7 +2,7 @@ import axios, { type AxiosResponse } from 'axios';
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import { kerberosAuth } from '../../lib';
-import { settleEventLoop, watchUnhandledRejections } from '../helpers/security';
+import { guardEachTest } from '../helpers/security';
 import { accessLogLength, realm } from './helpers/realm';
 import { accessLogLines } from './helpers/security';
 
@@ -11,14 +11,7 @@ import { accessLogLines } from './helpers/security';
 // one token per request plus one unauthenticated request per 401.
 
 const COUNT = 200;
-const rejections = watchUnhandledRejections();
-
-afterEach(async () => {
-  await settleEventLoop();
-  expect(rejections.seen).toEqual([]);
-});
-
-afterAll(() => rejections.dispose());
+guardEachTest();
 
 async function burst(options: Parameters<typeof kerberosAuth>[0], expectedLines: number) {
   // All 200 requests (and their GSS contexts) are in flight in axios at once; only the sockets

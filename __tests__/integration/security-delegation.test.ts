@@ -2,8 +2,8 @@ import axios from 'axios';
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { kerberosAuth, isKerberosAuthError, type KerberosAuthError } from '../../lib';
-import { rejectionOf, settleEventLoop, watchUnhandledRejections } from '../helpers/security';
+import { kerberosAuth } from '../../lib';
+import { guardEachTest, untrustedHostError } from '../helpers/security';
 import { accessLogLength, realm } from './helpers/realm';
 import { accessLogLines } from './helpers/security';
 
@@ -17,14 +17,7 @@ interface DelegEcho {
   ccache: string | null;
 }
 
-const rejections = watchUnhandledRejections();
-
-afterEach(async () => {
-  await settleEventLoop();
-  expect(rejections.seen).toEqual([]);
-});
-
-afterAll(() => rejections.dispose());
+guardEachTest();
 
 function client(options: Parameters<typeof kerberosAuth>[0]) {
   const api = axios.create({ baseURL: realm.url });
@@ -33,13 +26,6 @@ function client(options: Parameters<typeof kerberosAuth>[0]) {
 }
 
 const echoPath = () => `/deleg/echo?run=${randomUUID()}`;
-
-async function untrusted(promise: Promise<unknown>): Promise<KerberosAuthError> {
-  const error = await rejectionOf(promise);
-  if (!isKerberosAuthError(error)) throw new Error(`expected a KerberosAuthError, got ${String(error)}`);
-  expect(error.code).toBe('ERR_KERBEROS_UNTRUSTED_HOST');
-  return error;
-}
 
 describe('delegation to the realm’s /deleg/ location', () => {
   it('`delegate: true` with hosts: localhost forwards the TGT: the server stores it under the principal’s name', async () => {
@@ -89,7 +75,9 @@ describe('delegation to the realm’s /deleg/ location', () => {
   it('refuses a per-request `kerberos: { delegate: true }` to a host outside `hosts`: ERR_KERBEROS_UNTRUSTED_HOST, nothing sent', async () => {
     const path = echoPath();
     const before = accessLogLength();
-    const error = await untrusted(client({ hosts: 'other.example' }).get(path, { kerberos: { delegate: true } }));
+    const error = await untrustedHostError(
+      client({ hosts: 'other.example' }).get(path, { kerberos: { delegate: true } }),
+    );
     expect(error.host).toBe('localhost');
     expect(await accessLogLines(before, path, 0, { quietMs: 300 })).toEqual([]);
   });
@@ -99,7 +87,7 @@ describe('a per-request `kerberos.spn` for a host outside `hosts`', () => {
   it('fails with ERR_KERBEROS_UNTRUSTED_HOST and nothing reaches the server', async () => {
     const path = `/negotiate/?run=${randomUUID()}`;
     const before = accessLogLength();
-    const error = await untrusted(
+    const error = await untrustedHostError(
       client({ hosts: 'other.example' }).get(path, { kerberos: { spn: 'HTTP@localhost' } }),
     );
     expect(error).toMatchObject({ host: 'localhost', spn: 'HTTP@localhost' });

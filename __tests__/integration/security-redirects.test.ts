@@ -1,7 +1,7 @@
 import axios from 'axios';
 import { randomUUID } from 'node:crypto';
 import { kerberosAuth } from '../../lib';
-import { settleEventLoop, watchUnhandledRejections } from '../helpers/security';
+import { guardEachTest } from '../helpers/security';
 import { accessLogLength, realm } from './helpers/realm';
 import { accessLogLines } from './helpers/security';
 
@@ -11,14 +11,7 @@ import { accessLogLines } from './helpers/security';
 // of a redirect chain challenges, the token for that host is attached only on the hop to that
 // host"), and no token may be sent twice.
 
-const rejections = watchUnhandledRejections();
-
-afterEach(async () => {
-  await settleEventLoop();
-  expect(rejections.seen).toEqual([]);
-});
-
-afterAll(() => rejections.dispose());
+guardEachTest();
 
 async function outcome(promise: Promise<{ status: number; headers: Record<string, unknown> }>) {
   return promise.then(

@@ -1,32 +1,16 @@
-import axios, { type AxiosError } from 'axios';
+import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import type { ServerResponse } from 'node:http';
-import { createPlugin } from '../../lib/plugin';
-import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss } from '../helpers/fake-gss';
 import { fakeAcceptor } from '../helpers/acceptor';
-import { negotiateToken, startServer, type RecordedRequest, type TestServer } from '../helpers/server';
-import { leaks, rejectionOf, sentSecrets, settleEventLoop, watchUnhandledRejections } from '../helpers/security';
+import { pluginTestFile } from '../helpers/plugin-client';
+import { negotiateToken, type RecordedRequest, type TestServer } from '../helpers/server';
+import { leaks, rejectionOf, sentSecrets } from '../helpers/security';
 import '../../lib/augment';
 
 // `signal` and `timeout` apply to the whole exchange, the re-send after a 401 included (issue 3).
 
-const rejections = watchUnhandledRejections();
+const { serve, client } = pluginTestFile();
 let server: TestServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await settleEventLoop();
-  expect(rejections.seen).toEqual([]);
-});
-
-afterAll(() => rejections.dispose());
-
-function client(options: KerberosAuthOptions, gss = new FakeGss()) {
-  const api = axios.create({ baseURL: server?.url });
-  createPlugin(resolveOptions(options), gss).install(api);
-  return { api, gss };
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -50,20 +34,28 @@ function challengeThen(answer: (request: RecordedRequest, response: ServerRespon
   };
 }
 
+/**
+ * GETs /x with an AbortSignal and aborts once the server has received `count` requests; the
+ * request's rejection, and when the abort happened.
+ */
+async function abortAfter(api: AxiosInstance, count: number): Promise<{ error: unknown; abortedAt: number }> {
+  const controller = new AbortController();
+  const pending = rejectionOf(api.get('/x', { signal: controller.signal }));
+  await receivedRequests(() => server, count);
+  const abortedAt = Date.now();
+  controller.abort();
+  return { error: await pending, abortedAt };
+}
+
 function isTimeout(error: unknown): boolean {
   return axios.isAxiosError(error) && ['ECONNABORTED', 'ETIMEDOUT'].includes((error as AxiosError).code ?? '');
 }
 
 describe('an AbortSignal', () => {
   it('aborts the whole exchange when it fires while the re-sent request is on the wire', async () => {
-    server = await startServer(challengeThen(() => undefined)); // the re-send never gets an answer
+    server = await serve(challengeThen(() => undefined)); // the re-send never gets an answer
     const { api } = client({});
-    const controller = new AbortController();
-    const pending = rejectionOf(api.get('/x', { signal: controller.signal }));
-    await receivedRequests(() => server, 2);
-    const abortedAt = Date.now();
-    controller.abort();
-    const error = await pending;
+    const { error, abortedAt } = await abortAfter(api, 2);
     expect(axios.isCancel(error)).toBe(true);
     expect((error as AxiosError).code).toBe('ERR_CANCELED');
     expect(Date.now() - abortedAt).toBeLessThan(500);
@@ -72,15 +64,11 @@ describe('an AbortSignal', () => {
   });
 
   it('aborts the whole exchange when it fires while the token for the re-send is being minted; nothing more is sent', async () => {
-    server = await startServer(challengeThen((request, response) => fakeAcceptor().handler(request, response)));
+    server = await serve(challengeThen((request, response) => fakeAcceptor().handler(request, response)));
     const gss = new FakeGss();
     gss.delayMs = 150;
     const { api } = client({}, gss);
-    const controller = new AbortController();
-    const pending = rejectionOf(api.get('/x', { signal: controller.signal }));
-    await receivedRequests(() => server, 1);
-    controller.abort();
-    const error = await pending;
+    const { error } = await abortAfter(api, 1);
     expect(axios.isCancel(error)).toBe(true);
     await sleep(400); // long enough for a re-send that should not happen
     expect(server.requests).toHaveLength(1);
@@ -89,24 +77,21 @@ describe('an AbortSignal', () => {
   it('aborts the whole exchange in a later SPNEGO round too', async () => {
     const acceptor = fakeAcceptor({ extraRounds: 1 });
     let rounds = 0;
-    server = await startServer((request, response) => {
+    server = await serve((request, response) => {
       // The second token (the continuation) is never answered.
       if (negotiateToken(request) !== undefined && ++rounds === 2) return;
       acceptor.handler(request, response);
     });
     const { api } = client({ hosts: '127.0.0.1' });
-    const controller = new AbortController();
-    const pending = rejectionOf(api.get('/x', { signal: controller.signal }));
-    await receivedRequests(() => server, 2);
-    controller.abort();
-    expect(axios.isCancel(await pending)).toBe(true);
+    const { error } = await abortAfter(api, 2);
+    expect(axios.isCancel(error)).toBe(true);
     expect(server.requests).toHaveLength(2);
   });
 });
 
 describe('the axios `timeout`', () => {
   it('covers the re-send: a second response that never comes fails within the timeout', async () => {
-    server = await startServer(challengeThen(() => undefined));
+    server = await serve(challengeThen(() => undefined));
     const { api } = client({});
     const started = Date.now();
     const error = await rejectionOf(api.get('/x', { timeout: 400 }));
@@ -117,7 +102,7 @@ describe('the axios `timeout`', () => {
 
   it('covers the whole exchange: two hops each under the timeout but together over it fail', async () => {
     const acceptor = fakeAcceptor();
-    server = await startServer((request, response) => {
+    server = await serve((request, response) => {
       setTimeout(() => acceptor.handler(request, response), 350);
     });
     const { api } = client({});
@@ -129,7 +114,7 @@ describe('the axios `timeout`', () => {
 
   it('lets the same slow exchange through when the timeout covers both hops', async () => {
     const acceptor = fakeAcceptor();
-    server = await startServer((request, response) => {
+    server = await serve((request, response) => {
       setTimeout(() => acceptor.handler(request, response), 350);
     });
     const { api } = client({});
@@ -139,7 +124,7 @@ describe('the axios `timeout`', () => {
   });
 
   it('fails with a timeout and sends nothing more when minting the re-send token used up the timeout', async () => {
-    server = await startServer(fakeAcceptor().handler);
+    server = await serve(fakeAcceptor().handler);
     const gss = new FakeGss();
     gss.delayMs = 250; // creating the context and stepping it: 500 ms before a re-send could leave
     const { api } = client({}, gss);
@@ -154,13 +139,9 @@ describe('the axios `timeout`', () => {
 
 describe('errors that end an exchange after our token went out', () => {
   it('carry no token in util.inspect, JSON.stringify, String or message: an abort during the re-send', async () => {
-    server = await startServer(challengeThen(() => undefined));
+    server = await serve(challengeThen(() => undefined));
     const { api } = client({});
-    const controller = new AbortController();
-    const pending = rejectionOf(api.get('/x', { signal: controller.signal }));
-    await receivedRequests(() => server, 2);
-    controller.abort();
-    const error = await pending;
+    const { error } = await abortAfter(api, 2);
     expect(axios.isCancel(error)).toBe(true);
     const secrets = sentSecrets(server);
     expect(secrets.length).toBeGreaterThan(0);
@@ -168,7 +149,7 @@ describe('errors that end an exchange after our token went out', () => {
   });
 
   it('carry no token in util.inspect, JSON.stringify, String or message: a timeout of the re-send', async () => {
-    server = await startServer(challengeThen(() => undefined));
+    server = await serve(challengeThen(() => undefined));
     const { api } = client({});
     const error = await rejectionOf(api.get('/x', { timeout: 300 }));
     expect(isTimeout(error)).toBe(true);

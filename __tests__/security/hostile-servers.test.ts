@@ -1,43 +1,21 @@
-import axios, { type AxiosError, type AxiosResponse } from 'axios';
+import axios, { type AxiosError, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { request as httpRequest, type ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
-import { createPlugin } from '../../lib/plugin';
-import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
+import type { KerberosAuthOptions } from '../../lib/options';
 import { isKerberosAuthError, type KerberosAuthError } from '../../lib/errors/kerberos-auth-error';
 import { MutualAuthenticationError } from '../../lib/errors/mutual-authentication-error';
-import { FakeGss, decodeToken, encodeToken } from '../helpers/fake-gss';
-import { negotiateToken, startServer, type RecordedRequest, type TestServer } from '../helpers/server';
-import {
-  leaks,
-  rejectionOf,
-  sentSecrets,
-  settleEventLoop,
-  watchUnhandledRejections,
-  wireContextIds,
-} from '../helpers/security';
+import { decodeToken, encodeToken, type FakeGss } from '../helpers/fake-gss';
+import { pluginTestFile } from '../helpers/plugin-client';
+import { negotiateToken, type Handler, type RecordedRequest, type TestServer } from '../helpers/server';
+import { leaks, rejectionOf, sentSecrets, settleEventLoop, wireContextIds } from '../helpers/security';
 import '../../lib/augment';
 
 // Hostile and broken servers (issue 3): each a real HTTP server on 127.0.0.1, port 0, and the
 // fake GSS provider. Expected everywhere: a typed error or the unchanged response; never a
 // crash, a hang, an unbounded loop, or an unhandled rejection.
 
-const rejections = watchUnhandledRejections();
+const { rejections, serve, client } = pluginTestFile();
 let server: TestServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await settleEventLoop();
-  expect(rejections.seen).toEqual([]);
-});
-
-afterAll(() => rejections.dispose());
-
-function client(options: KerberosAuthOptions, gss = new FakeGss()) {
-  const api = axios.create({ baseURL: server?.url });
-  createPlugin(resolveOptions(options), gss).install(api);
-  return { api, gss };
-}
 
 /** The id of the fake client context whose token this request carries, if any. */
 function contextId(request: RecordedRequest): number | undefined {
@@ -98,69 +76,64 @@ interface Outcome {
   secrets: string[];
 }
 
+/** Serves `handler`, sends GET /x through the plugin with `options`, and expects it to fail. */
+async function failedRequest(
+  handler: Handler,
+  options: KerberosAuthOptions,
+  config?: AxiosRequestConfig,
+): Promise<Outcome> {
+  server = await serve(handler);
+  const { api } = client(options);
+  return { error: await rejectionOf(api.get('/x', config)), secrets: sentSecrets(server) };
+}
+
 /**
  * The scenarios whose errors are also checked for token leaks below. Each sends at least one
  * token of ours before failing, so the leak check has something to look for.
  */
 const scenarios: Record<string, () => Promise<Outcome>> = {
-  'an endless 401 Negotiate with ever-new tokens': async () => {
+  'an endless 401 Negotiate with ever-new tokens': () => {
     let n = 0;
-    server = await startServer((request, response) => {
-      const id = contextId(request) ?? 0;
-      const more = encodeToken({ kind: 'more', id, spn: `round ${++n}` } as never);
-      response.writeHead(401, { 'WWW-Authenticate': `Negotiate ${more}` }).end();
-    });
-    const { api } = client({ hosts: '127.0.0.1', maxRounds: 3 });
-    return { error: await rejectionOf(api.get('/x')), secrets: sentSecrets(server) };
+    return failedRequest(
+      (request, response) => {
+        const id = contextId(request) ?? 0;
+        const more = encodeToken({ kind: 'more', id, spn: `round ${++n}` } as never);
+        response.writeHead(401, { 'WWW-Authenticate': `Negotiate ${more}` }).end();
+      },
+      { hosts: '127.0.0.1', maxRounds: 3 },
+    );
   },
-  'a 401 with a token that decodes to garbage': async () => {
-    server = await startServer(always401(`Negotiate ${random(48).toString('base64')}`));
-    const { api } = client({ hosts: '127.0.0.1' });
-    return { error: await rejectionOf(api.get('/x')), secrets: sentSecrets(server) };
-  },
-  'a 401 with a token that is not base64': async () => {
-    server = await startServer(always401('Negotiate abc-_def'));
-    const { api } = client({ hosts: '127.0.0.1' });
-    return { error: await rejectionOf(api.get('/x')), secrets: sentSecrets(server) };
-  },
-  'a 401 with Negotiate repeated with different tokens': async () => {
-    server = await startServer(always401(['Negotiate QUFBQQ==', 'Negotiate QkJCQg==']));
-    const { api } = client({ hosts: '127.0.0.1' });
-    return { error: await rejectionOf(api.get('/x')), secrets: sentSecrets(server) };
-  },
-  'the SPNEGO reject token in a 401 after our token': async () => {
-    server = await startServer(always401('Negotiate oQcwBaADCgEC'));
-    const { api } = client({ hosts: '127.0.0.1' });
-    return { error: await rejectionOf(api.get('/x')), secrets: sentSecrets(server) };
-  },
-  'a 200 with a forged mutual token': async () => {
-    server = await startServer(
+  'a 401 with a token that decodes to garbage': () =>
+    failedRequest(always401(`Negotiate ${random(48).toString('base64')}`), { hosts: '127.0.0.1' }),
+  'a 401 with a token that is not base64': () => failedRequest(always401('Negotiate abc-_def'), { hosts: '127.0.0.1' }),
+  'a 401 with Negotiate repeated with different tokens': () =>
+    failedRequest(always401(['Negotiate QUFBQQ==', 'Negotiate QkJCQg==']), { hosts: '127.0.0.1' }),
+  'the SPNEGO reject token in a 401 after our token': () =>
+    failedRequest(always401('Negotiate oQcwBaADCgEC'), { hosts: '127.0.0.1' }),
+  'a 200 with a forged mutual token': () =>
+    failedRequest(
       afterOurToken((_request, response) => {
         const forged = encodeToken({ kind: 'final', id: 999, spn: 'HTTP@127.0.0.1' });
         response.writeHead(200, { 'WWW-Authenticate': `Negotiate ${forged}` }).end('secret-payload-7f3a');
       }),
-    );
-    const { api } = client({});
-    return { error: await rejectionOf(api.get('/x')), secrets: sentSecrets(server) };
-  },
-  'a 1 MiB WWW-Authenticate that the plugin gets to see': async () => {
-    server = await startServer(always401(`Negotiate ${'A'.repeat(ONE_MIB)}`));
-    const { api } = client({ hosts: '127.0.0.1' });
-    return { error: await rejectionOf(api.get('/x', { transport: bigHeaderTransport })), secrets: sentSecrets(server) };
-  },
-  'a 1 MiB WWW-Authenticate that Node refuses': async () => {
-    server = await startServer(always401(`Negotiate ${'A'.repeat(ONE_MIB)}`));
-    const { api } = client({ hosts: '127.0.0.1' });
-    return { error: await rejectionOf(api.get('/x')), secrets: sentSecrets(server) };
-  },
-  'a 500 that carries a Negotiate token': async () => {
-    server = await startServer((request, response) => {
-      const final = encodeToken({ kind: 'final', id: contextId(request) ?? 0, spn: 'HTTP@127.0.0.1' });
-      response.writeHead(500, { 'WWW-Authenticate': `Negotiate ${final}` }).end('boom');
-    });
-    const { api } = client({ hosts: '127.0.0.1' });
-    return { error: await rejectionOf(api.get('/x')), secrets: sentSecrets(server) };
-  },
+      {},
+    ),
+  'a 1 MiB WWW-Authenticate that the plugin gets to see': () =>
+    failedRequest(
+      always401(`Negotiate ${'A'.repeat(ONE_MIB)}`),
+      { hosts: '127.0.0.1' },
+      { transport: bigHeaderTransport },
+    ),
+  'a 1 MiB WWW-Authenticate that Node refuses': () =>
+    failedRequest(always401(`Negotiate ${'A'.repeat(ONE_MIB)}`), { hosts: '127.0.0.1' }),
+  'a 500 that carries a Negotiate token': () =>
+    failedRequest(
+      (request, response) => {
+        const final = encodeToken({ kind: 'final', id: contextId(request) ?? 0, spn: 'HTTP@127.0.0.1' });
+        response.writeHead(500, { 'WWW-Authenticate': `Negotiate ${final}` }).end('boom');
+      },
+      { hosts: '127.0.0.1' },
+    ),
 };
 
 function kerberosError(error: unknown): KerberosAuthError {
@@ -185,7 +158,7 @@ describe('an endless 401 Negotiate', () => {
     'stops after maxRounds=%i with ERR_KERBEROS_REJECTED, having sent maxRounds + 1 requests',
     async (maxRounds) => {
       const challenges: string[] = [];
-      server = await startServer((request, response) => {
+      server = await serve((request, response) => {
         const more = encodeToken({ kind: 'more', id: contextId(request) ?? 0, spn: `r${challenges.length}` });
         challenges.push(more);
         response.writeHead(401, { 'WWW-Authenticate': `Negotiate ${more}` }).end();
@@ -203,7 +176,7 @@ describe('an endless 401 Negotiate', () => {
   );
 
   it('is bounded the same way when the first challenge already carries a token (no hosts, reactive)', async () => {
-    server = await startServer((request, response) => {
+    server = await serve((request, response) => {
       const id = contextId(request);
       const token = id === undefined ? random(32).toString('base64') : encodeToken({ kind: 'more', id, spn: 'x' });
       response.writeHead(401, { 'WWW-Authenticate': `Negotiate ${token}` }).end();
@@ -218,7 +191,7 @@ describe('an endless 401 Negotiate', () => {
   });
 
   it('stops at once when every new token is one our context cannot step ("not for us")', async () => {
-    server = await startServer((_request, response) => {
+    server = await serve((_request, response) => {
       response.writeHead(401, { 'WWW-Authenticate': `Negotiate ${random(40).toString('base64')}` }).end();
     });
     const { api } = client({ hosts: '127.0.0.1', maxRounds: 10 });
@@ -231,7 +204,7 @@ describe('an endless 401 Negotiate', () => {
 
 describe('a 1 MiB WWW-Authenticate header', () => {
   it("fails cleanly with axios's parse error when Node's 16 KiB header limit refuses it", async () => {
-    server = await startServer(always401(`Negotiate ${'A'.repeat(ONE_MIB)}`));
+    server = await serve(always401(`Negotiate ${'A'.repeat(ONE_MIB)}`));
     const { api, gss } = client({});
     const error = await rejectionOf(api.get('/x'));
     expect(axios.isAxiosError(error)).toBe(true);
@@ -242,7 +215,7 @@ describe('a 1 MiB WWW-Authenticate header', () => {
   });
 
   it('is refused as ERR_KERBEROS_BAD_CHALLENGE, quickly, when a bigger header limit lets it through', async () => {
-    server = await startServer(always401(`Negotiate ${'A'.repeat(ONE_MIB)}`));
+    server = await serve(always401(`Negotiate ${'A'.repeat(ONE_MIB)}`));
     const { api, gss } = client({});
     const started = Date.now();
     const error = kerberosError(await rejectionOf(api.get('/x', { transport: bigHeaderTransport })));
@@ -263,7 +236,7 @@ describe('a 1 MiB WWW-Authenticate header', () => {
 
   it('of 1 MiB of other challenges and junk parameters leaves the 401 unchanged, quickly', async () => {
     const junk = 'Basic realm="a,b", x=1, '.repeat(Math.ceil(ONE_MIB / 24));
-    server = await startServer(always401(junk));
+    server = await serve(always401(junk));
     const { api, gss } = client({});
     const started = Date.now();
     const error = await rejectionOf(api.get('/x', { transport: bigHeaderTransport }));
@@ -279,7 +252,7 @@ describe('Negotiate tokens that are not base64, empty, or garbage', () => {
     ['base64url characters', 'Negotiate abc-_def'],
     ['padding in the middle', 'Negotiate QU=FQQ=='],
   ])('refuses a token with %s after our token: ERR_KERBEROS_BAD_CHALLENGE, nothing re-sent', async (_what, header) => {
-    server = await startServer(always401(header));
+    server = await serve(always401(header));
     const { api, gss } = client({ hosts: '127.0.0.1' });
     const error = kerberosError(await rejectionOf(api.get('/x')));
     expect(error.code).toBe('ERR_KERBEROS_BAD_CHALLENGE');
@@ -289,7 +262,7 @@ describe('Negotiate tokens that are not base64, empty, or garbage', () => {
   });
 
   it('refuses a first challenge whose token is not base64 before minting anything (no hosts)', async () => {
-    server = await startServer(always401('Negotiate abcde'));
+    server = await serve(always401('Negotiate abcde'));
     const { api, gss } = client({});
     const error = kerberosError(await rejectionOf(api.get('/x')));
     expect(error.code).toBe('ERR_KERBEROS_BAD_CHALLENGE');
@@ -298,7 +271,7 @@ describe('Negotiate tokens that are not base64, empty, or garbage', () => {
   });
 
   it('returns the 401 unchanged when the host is not allowed, however bad its token', async () => {
-    server = await startServer(always401('Negotiate abcde'));
+    server = await serve(always401('Negotiate abcde'));
     const { api, gss } = client({ hosts: 'elsewhere.example' });
     const error = await rejectionOf(api.get('/x'));
     expect(axios.isAxiosError(error)).toBe(true);
@@ -311,7 +284,7 @@ describe('Negotiate tokens that are not base64, empty, or garbage', () => {
     ['an empty quoted string', 'Negotiate ""'],
     ['characters outside token68', 'Negotiate a!b?c'],
   ])('answers %s after our token with a typed error and no second request', async (_what, header) => {
-    server = await startServer(always401(header));
+    server = await serve(always401(header));
     const { api } = client({ hosts: '127.0.0.1' });
     const error = kerberosError(await rejectionOf(api.get('/x')));
     expect(['ERR_KERBEROS_REJECTED', 'ERR_KERBEROS_BAD_CHALLENGE']).toContain(error.code);
@@ -323,7 +296,7 @@ describe('Negotiate tokens that are not base64, empty, or garbage', () => {
     ['zero bytes', () => 'AAAAAAAAAAAAAAAA'],
     ['JSON for another context', () => encodeToken({ kind: 'more', id: 424242, spn: 'HTTP@127.0.0.1' })],
   ])('answers a 401 token of %s after ours with ERR_KERBEROS_REJECTED and no second request', async (_what, token) => {
-    server = await startServer(always401(`Negotiate ${token()}`));
+    server = await serve(always401(`Negotiate ${token()}`));
     const { api } = client({ hosts: '127.0.0.1' });
     const error = kerberosError(await rejectionOf(api.get('/x')));
     expect(error.code).toBe('ERR_KERBEROS_REJECTED');
@@ -332,7 +305,7 @@ describe('Negotiate tokens that are not base64, empty, or garbage', () => {
   });
 
   it('does not feed a garbage token in the first challenge to GSS, but starts a fresh handshake', async () => {
-    server = await startServer((request, response) => {
+    server = await serve((request, response) => {
       if (negotiateToken(request) === undefined) {
         response.writeHead(401, { 'WWW-Authenticate': `Negotiate ${random(32).toString('base64')}` }).end();
       } else accept(request, response);
@@ -351,7 +324,7 @@ describe('Negotiate repeated with different tokens', () => {
     ['one comma-joined line', 'Negotiate QUFBQQ==, Negotiate QkJCQg=='],
     ['a line mixed with Basic', 'Basic realm="x", Negotiate QUFBQQ==, negotiate QkJCQg=='],
   ])('in a 401 after our token (%s) is ERR_KERBEROS_BAD_CHALLENGE', async (_what, header) => {
-    server = await startServer(always401(header));
+    server = await serve(always401(header));
     const { api, gss } = client({ hosts: '127.0.0.1' });
     const error = kerberosError(await rejectionOf(api.get('/x')));
     expect(error.code).toBe('ERR_KERBEROS_BAD_CHALLENGE');
@@ -361,14 +334,14 @@ describe('Negotiate repeated with different tokens', () => {
   });
 
   it('in a first 401 is ERR_KERBEROS_BAD_CHALLENGE before anything is minted (no hosts)', async () => {
-    server = await startServer(always401(['Negotiate QUFBQQ==', 'Negotiate QkJCQg==']));
+    server = await serve(always401(['Negotiate QUFBQQ==', 'Negotiate QkJCQg==']));
     const { api, gss } = client({});
     expect(kerberosError(await rejectionOf(api.get('/x'))).code).toBe('ERR_KERBEROS_BAD_CHALLENGE');
     expect(gss.contexts).toHaveLength(0);
   });
 
   it('in a 200 fails mutual authentication and withholds the response', async () => {
-    server = await startServer((request, response) => {
+    server = await serve((request, response) => {
       const final = encodeToken({ kind: 'final', id: contextId(request)!, spn: 'HTTP@127.0.0.1' });
       response.setHeader('WWW-Authenticate', [`Negotiate ${final}`, 'Negotiate QkJCQg==']);
       response.writeHead(200).end('secret-payload-7f3a');
@@ -380,7 +353,7 @@ describe('Negotiate repeated with different tokens', () => {
   });
 
   it('is accepted when the same token is merely repeated (as some proxies do)', async () => {
-    server = await startServer((request, response) => {
+    server = await serve((request, response) => {
       const final = encodeToken({ kind: 'final', id: contextId(request)!, spn: 'HTTP@127.0.0.1' });
       response.setHeader('WWW-Authenticate', [`Negotiate ${final}`, `Negotiate ${final}`]);
       response.writeHead(200).end('ok');
@@ -393,7 +366,7 @@ describe('Negotiate repeated with different tokens', () => {
 
 describe('odd casing and whitespace', () => {
   it('answers a first challenge spelt nEgOtIaTe, amid other schemes and extra spaces', async () => {
-    server = await startServer((request, response) => {
+    server = await serve((request, response) => {
       if (negotiateToken(request) === undefined) {
         response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="x" ,   nEgOtIaTe  ,Digest nonce="n"' }).end();
       } else accept(request, response);
@@ -404,7 +377,7 @@ describe('odd casing and whitespace', () => {
   });
 
   it('continues a round and verifies the final token written `nEgOtIaTe   <tok>` and `NEGOTIATE\\t<tok>`', async () => {
-    server = await startServer((request, response) => {
+    server = await serve((request, response) => {
       const id = contextId(request);
       const token = id === undefined ? undefined : decodeToken(negotiateToken(request)!);
       if (token?.kind === 'init') {
@@ -423,7 +396,7 @@ describe('odd casing and whitespace', () => {
 
 describe('a 200 with a forged mutual token', () => {
   it('fails with MutualAuthenticationError and the response data is nowhere on the error (pre-emptive)', async () => {
-    server = await startServer((_request, response) => {
+    server = await serve((_request, response) => {
       const forged = encodeToken({ kind: 'final', id: 999, spn: 'HTTP@127.0.0.1' });
       response.writeHead(200, { 'WWW-Authenticate': `Negotiate ${forged}` }).end('secret-payload-7f3a');
     });
@@ -458,7 +431,7 @@ describe('a 500 that carries a Negotiate token', () => {
   });
 
   it("checks the token when the caller's validateStatus accepts the 500: a valid one passes", async () => {
-    server = await startServer((request, response) => {
+    server = await serve((request, response) => {
       const final = encodeToken({ kind: 'final', id: contextId(request)!, spn: 'HTTP@127.0.0.1' });
       response.writeHead(500, { 'WWW-Authenticate': `Negotiate ${final}` }).end('boom');
     });
@@ -469,7 +442,7 @@ describe('a 500 that carries a Negotiate token', () => {
   });
 
   it("checks the token when the caller's validateStatus accepts the 500: a forged one is refused", async () => {
-    server = await startServer((_request, response) => {
+    server = await serve((_request, response) => {
       const forged = encodeToken({ kind: 'final', id: 999, spn: 'HTTP@127.0.0.1' });
       response.writeHead(500, { 'WWW-Authenticate': `Negotiate ${forged}` }).end('boom');
     });
@@ -489,7 +462,7 @@ describe('the SPNEGO reject token (negResult reject, oQcwBaADCgEC)', () => {
   });
 
   it('in a 401 after our re-sent token (no hosts) fails with ERR_KERBEROS_REJECTED after two requests', async () => {
-    server = await startServer(
+    server = await serve(
       afterOurToken((_request, response) => {
         response.writeHead(401, { 'WWW-Authenticate': 'Negotiate oQcwBaADCgEC' }).end();
       }),

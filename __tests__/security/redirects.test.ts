@@ -4,8 +4,8 @@ import { createPlugin } from '../../lib/plugin';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss, decodeToken } from '../helpers/fake-gss';
 import { fakeAcceptor } from '../helpers/acceptor';
-import { negotiateToken, type RecordedRequest, type TestServer } from '../helpers/server';
-import { rejectionOf, settleEventLoop, startServerOn, watchUnhandledRejections } from '../helpers/security';
+import { negotiateToken, startServer, type Handler, type RecordedRequest, type TestServer } from '../helpers/server';
+import { guardEachTest, rejectionOf } from '../helpers/security';
 import '../../lib/augment';
 
 // Redirects (issue 3): a token only ever reaches the host it was minted for. Two real servers
@@ -15,21 +15,10 @@ import '../../lib/augment';
 
 type Hook = NonNullable<AxiosRequestConfig['beforeRedirect']>;
 
-const rejections = watchUnhandledRejections();
-const servers: TestServer[] = [];
+const { track } = guardEachTest();
 
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-  await settleEventLoop();
-  expect(rejections.seen).toEqual([]);
-});
-
-afterAll(() => rejections.dispose());
-
-async function serve(host: string, handler: (request: RecordedRequest, response: ServerResponse) => void) {
-  const server = await startServerOn(host, handler);
-  servers.push(server);
-  return server;
+async function serve(host: string, handler: Handler): Promise<TestServer> {
+  return track(await startServer(handler, host));
 }
 
 /** Redirects every request to `target()` with `status`. */
@@ -37,6 +26,16 @@ function redirectTo(target: () => string, status = 302) {
   return (_request: RecordedRequest, response: ServerResponse): void => {
     response.writeHead(status, { Location: target() }).end();
   };
+}
+
+/** B on 127.0.0.2 with `handler`, and A on 127.0.0.1, which redirects every request to `path` on B. */
+async function aRedirectingToB(path: string, handler: Handler, status?: number) {
+  const b = await serve('127.0.0.2', handler);
+  const a = await serve(
+    '127.0.0.1',
+    redirectTo(() => `${b.url}${path}`, status),
+  );
+  return { a, b };
 }
 
 function client(options: KerberosAuthOptions, gss = new FakeGss()) {
@@ -61,10 +60,8 @@ function callerHook() {
 
 describe('a pre-emptive token and a redirect', () => {
   it('does not carry the token for A to B when A redirects to B (302)', async () => {
-    const b = await serve('127.0.0.2', (_request, response) => response.writeHead(200).end('landed on B'));
-    const a = await serve(
-      '127.0.0.1',
-      redirectTo(() => `${b.url}/landing`),
+    const { a, b } = await aRedirectingToB('/landing', (_request, response) =>
+      response.writeHead(200).end('landed on B'),
     );
     const { api } = client({ hosts: ['127.0.0.1', '127.0.0.2'] });
     const { hook, hops } = callerHook();
@@ -78,10 +75,10 @@ describe('a pre-emptive token and a redirect', () => {
   });
 
   it.each([301, 303, 307, 308])('does not carry the token across a %i redirect to another host', async (status) => {
-    const b = await serve('127.0.0.2', (_request, response) => response.writeHead(200).end('ok'));
-    const a = await serve(
-      '127.0.0.1',
-      redirectTo(() => `${b.url}/landing`, status),
+    const { a, b } = await aRedirectingToB(
+      '/landing',
+      (_request, response) => response.writeHead(200).end('ok'),
+      status,
     );
     const { api } = client({ hosts: '127.0.0.1' });
     await api.post(`${a.url}/start`, { some: 'body' });
@@ -149,11 +146,7 @@ describe('a pre-emptive token and a redirect', () => {
 describe('a redirect chain that ends in a challenge', () => {
   it('answers B when only B challenges and B is in `hosts`: B’s token goes only on the hop to B', async () => {
     const acceptor = fakeAcceptor();
-    const b = await serve('127.0.0.2', acceptor.handler);
-    const a = await serve(
-      '127.0.0.1',
-      redirectTo(() => `${b.url}/protected`),
-    );
+    const { a, b } = await aRedirectingToB('/protected', acceptor.handler);
     const { api } = client({ hosts: '127.0.0.2' });
     const { hook, hops } = callerHook();
     const response = await api.get(`${a.url}/start`, { beforeRedirect: hook });
@@ -172,11 +165,7 @@ describe('a redirect chain that ends in a challenge', () => {
 
   it('answers B the same way when `hosts` is unset (reactive)', async () => {
     const acceptor = fakeAcceptor();
-    const b = await serve('127.0.0.2', acceptor.handler);
-    const a = await serve(
-      '127.0.0.1',
-      redirectTo(() => `${b.url}/protected`),
-    );
+    const { a, b } = await aRedirectingToB('/protected', acceptor.handler);
     const { api } = client({});
     const response = await api.get(`${a.url}/start`);
     expect(response.status).toBe(200);
@@ -186,11 +175,7 @@ describe('a redirect chain that ends in a challenge', () => {
 
   it('sends A only its own pre-emptive token and B only B’s when both are listed', async () => {
     const acceptor = fakeAcceptor();
-    const b = await serve('127.0.0.2', acceptor.handler);
-    const a = await serve(
-      '127.0.0.1',
-      redirectTo(() => `${b.url}/protected`),
-    );
+    const { a, b } = await aRedirectingToB('/protected', acceptor.handler);
     const { api } = client({ hosts: ['127.0.0.1', '127.0.0.2'] });
     const response = await api.get(`${a.url}/start`);
     expect(response.status).toBe(200);
@@ -202,11 +187,7 @@ describe('a redirect chain that ends in a challenge', () => {
 
   it('sends A only its own pre-emptive token and B only B’s when both are listed and the caller has a beforeRedirect', async () => {
     const acceptor = fakeAcceptor();
-    const b = await serve('127.0.0.2', acceptor.handler);
-    const a = await serve(
-      '127.0.0.1',
-      redirectTo(() => `${b.url}/protected`),
-    );
+    const { a, b } = await aRedirectingToB('/protected', acceptor.handler);
     const { api } = client({ hosts: ['127.0.0.1', '127.0.0.2'] });
     const { hook, hops } = callerHook();
     const response = await api.get(`${a.url}/start`, { beforeRedirect: hook });
@@ -217,13 +198,9 @@ describe('a redirect chain that ends in a challenge', () => {
   });
 
   it('returns B’s 401 unchanged when B is not in `hosts`, with no token anywhere', async () => {
-    const b = await serve('127.0.0.2', (_request, response) => {
+    const { a, b } = await aRedirectingToB('/protected', (_request, response) => {
       response.writeHead(401, { 'WWW-Authenticate': 'Negotiate' }).end('B says no');
     });
-    const a = await serve(
-      '127.0.0.1',
-      redirectTo(() => `${b.url}/protected`),
-    );
     const { api, gss } = client({ hosts: 'elsewhere.example' });
     const { hook, hops } = callerHook();
     const error = (await rejectionOf(api.get(`${a.url}/start`, { beforeRedirect: hook }))) as AxiosError;
@@ -238,13 +215,9 @@ describe('a redirect chain that ends in a challenge', () => {
   });
 
   it('returns B’s 401 unchanged when only A is listed: A gets its own token, B none', async () => {
-    const b = await serve('127.0.0.2', (_request, response) => {
+    const { a, b } = await aRedirectingToB('/protected', (_request, response) => {
       response.writeHead(401, { 'WWW-Authenticate': 'Negotiate' }).end('B says no');
     });
-    const a = await serve(
-      '127.0.0.1',
-      redirectTo(() => `${b.url}/protected`),
-    );
     const { api } = client({ hosts: '127.0.0.1' });
     const error = (await rejectionOf(api.get(`${a.url}/start`))) as AxiosError;
     expect(error.response?.status).toBe(401);

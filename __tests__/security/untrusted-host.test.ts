@@ -1,46 +1,20 @@
-import axios from 'axios';
-import { createPlugin } from '../../lib/plugin';
-import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
-import { isKerberosAuthError, type KerberosAuthError } from '../../lib/errors/kerberos-auth-error';
-import { FakeGss, decodeToken } from '../helpers/fake-gss';
+import { decodeToken } from '../helpers/fake-gss';
 import { fakeAcceptor } from '../helpers/acceptor';
-import { negotiateToken, startServer, type TestServer } from '../helpers/server';
-import { rejectionOf, settleEventLoop, watchUnhandledRejections } from '../helpers/security';
+import { pluginTestFile } from '../helpers/plugin-client';
+import { negotiateToken } from '../helpers/server';
+import { untrustedHostError } from '../helpers/security';
 import '../../lib/augment';
 
 // A request that forces a token (`kerberos.spn`) or delegation (`kerberos.delegate: true`) onto
 // a host outside `hosts` fails with ERR_KERBEROS_UNTRUSTED_HOST, and nothing is sent (issue 3).
 
-const rejections = watchUnhandledRejections();
-let server: TestServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await settleEventLoop();
-  expect(rejections.seen).toEqual([]);
-});
-
-afterAll(() => rejections.dispose());
-
-function client(options: KerberosAuthOptions, gss = new FakeGss()) {
-  const api = axios.create({ baseURL: server?.url });
-  createPlugin(resolveOptions(options), gss).install(api);
-  return { api, gss };
-}
-
-async function untrusted(promise: Promise<unknown>): Promise<KerberosAuthError> {
-  const error = await rejectionOf(promise);
-  if (!isKerberosAuthError(error)) throw new Error(`expected a KerberosAuthError, got ${String(error)}`);
-  expect(error.code).toBe('ERR_KERBEROS_UNTRUSTED_HOST');
-  return error;
-}
+const { serve, client } = pluginTestFile();
 
 describe('a per-request `kerberos.spn` for a host outside `hosts`', () => {
   it('fails with ERR_KERBEROS_UNTRUSTED_HOST naming the host and SPN, and sends nothing', async () => {
-    server = await startServer(fakeAcceptor().handler);
+    const server = await serve(fakeAcceptor().handler);
     const { api, gss } = client({ hosts: 'api.example.test' });
-    const error = await untrusted(api.get('/x', { kerberos: { spn: 'HTTP@api.example.test' } }));
+    const error = await untrustedHostError(api.get('/x', { kerberos: { spn: 'HTTP@api.example.test' } }));
     expect(error).toMatchObject({ host: '127.0.0.1', spn: 'HTTP@api.example.test' });
     expect(error.message).toContain('127.0.0.1');
     expect(error.message).toContain('HTTP@api.example.test');
@@ -50,21 +24,21 @@ describe('a per-request `kerberos.spn` for a host outside `hosts`', () => {
   });
 
   it('fails the same way with `preemptive: false`, before any request goes out', async () => {
-    server = await startServer(fakeAcceptor().handler);
+    const server = await serve(fakeAcceptor().handler);
     const { api } = client({ hosts: 'api.example.test', preemptive: false });
-    await untrusted(api.get('/x', { kerberos: { spn: 'HTTP/api.example.test' } }));
+    await untrustedHostError(api.get('/x', { kerberos: { spn: 'HTTP/api.example.test' } }));
     expect(server.requests).toHaveLength(0);
   });
 
   it('uses the forced SPN for a host that is in `hosts`', async () => {
-    server = await startServer(fakeAcceptor().handler);
+    const server = await serve(fakeAcceptor().handler);
     const { api } = client({ hosts: '127.0.0.1' });
     await api.get('/x', { kerberos: { spn: 'HTTP@svc.example.test' } });
     expect(decodeToken(negotiateToken(server.requests[0]!)!)?.spn).toBe('HTTP@svc.example.test');
   });
 
   it('is allowed when `hosts` is unset (any host may be answered)', async () => {
-    server = await startServer(fakeAcceptor().handler);
+    const server = await serve(fakeAcceptor().handler);
     const { api } = client({});
     expect((await api.get('/x', { kerberos: { spn: 'HTTP@svc.example.test' } })).status).toBe(200);
     expect(decodeToken(negotiateToken(server.requests.at(-1)!)!)?.spn).toBe('HTTP@svc.example.test');
@@ -73,22 +47,22 @@ describe('a per-request `kerberos.spn` for a host outside `hosts`', () => {
 
 describe('a per-request `kerberos.delegate: true` for a host outside `hosts`', () => {
   it('fails with ERR_KERBEROS_UNTRUSTED_HOST and sends nothing', async () => {
-    server = await startServer(fakeAcceptor().handler);
+    const server = await serve(fakeAcceptor().handler);
     const { api, gss } = client({ hosts: 'api.example.test' });
-    await untrusted(api.get('/x', { kerberos: { delegate: true } }));
+    await untrustedHostError(api.get('/x', { kerberos: { delegate: true } }));
     expect(server.requests).toHaveLength(0);
     expect(gss.contexts).toHaveLength(0);
   });
 
   it('fails the same way when `hosts` is unset: delegation always needs an explicit allowlist', async () => {
-    server = await startServer(fakeAcceptor().handler);
+    const server = await serve(fakeAcceptor().handler);
     const { api } = client({});
-    await untrusted(api.get('/x', { kerberos: { delegate: true } }));
+    await untrustedHostError(api.get('/x', { kerberos: { delegate: true } }));
     expect(server.requests).toHaveLength(0);
   });
 
   it('delegates to a listed host', async () => {
-    server = await startServer(fakeAcceptor().handler);
+    const server = await serve(fakeAcceptor().handler);
     const { api } = client({ hosts: '127.0.0.1' });
     await api.get('/x', { kerberos: { delegate: true } });
     expect(decodeToken(negotiateToken(server.requests[0]!)!)?.delegate).toBe(true);

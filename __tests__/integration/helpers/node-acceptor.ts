@@ -1,26 +1,47 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import * as kerberos from 'kerberos';
+import { listen } from '../../helpers/server';
 
-export interface AcceptorServer {
+export interface NodeAcceptor {
   url: string;
   /** Authorization headers received, in order. */
   tokens: string[];
+  /** Client principals the acceptor authenticated from those tokens. */
+  accepted: string[];
+  /** Every request, in order, as URL + whether it carried a Negotiate token. */
+  requests: { url: string; negotiate: boolean }[];
   close(): Promise<void>;
 }
 
+export interface NodeAcceptorOptions {
+  /**
+   * The reply once a token was accepted, given the acceptor's own output token. Default: 200
+   * `secret data` with X-Remote-User and that token as `WWW-Authenticate: Negotiate <token>`.
+   */
+  answer?: (response: ServerResponse, serverToken: string | null, request: IncomingMessage) => void;
+  /**
+   * For the default answer: the token to send instead of the real one (none when it returns
+   * undefined), to play a forging server.
+   */
+  finalToken?: (real: string | null) => string | undefined;
+}
+
 /**
- * A real GSS acceptor in Node (`kerberos.initializeServer` with the realm's keytab via
- * KRB5_KTNAME): 401 Negotiate without a token, 200 with the server's own mutual-auth token
- * after accepting one. `finalToken` replaces that token, to play a forging server.
+ * A Node server with a real GSS acceptor (`kerberos.initializeServer` with the realm's keytab
+ * via KRB5_KTNAME), on 127.0.0.1 and reached as localhost: `401 Negotiate` to a request without
+ * a token; a token is really accepted (so the test knows the client's token was genuine), then
+ * the options' `answer` replies; a token the acceptor refuses gets a 500.
  */
-export async function startNodeAcceptor(
-  finalToken?: (real: string | null) => string | undefined,
-): Promise<AcceptorServer> {
+export async function startNodeAcceptor(options: NodeAcceptorOptions = {}): Promise<NodeAcceptor> {
   const tokens: string[] = [];
+  const accepted: string[] = [];
+  const requests: { url: string; negotiate: boolean }[] = [];
   const server: Server = createServer((req, res) => {
     const header = req.headers.authorization;
-    if (header === undefined || !header.startsWith('Negotiate ')) {
+    const negotiate = typeof header === 'string' && header.startsWith('Negotiate ');
+    requests.push({ url: req.url ?? '', negotiate });
+    req.resume();
+    if (!negotiate) {
       res.writeHead(401, { 'WWW-Authenticate': 'Negotiate' }).end();
       return;
     }
@@ -29,24 +50,21 @@ export async function startNodeAcceptor(
       try {
         const acceptor = await kerberos.initializeServer('HTTP@localhost');
         await acceptor.step(header.slice('Negotiate '.length));
-        const reply = finalToken === undefined ? acceptor.response : finalToken(acceptor.response);
+        accepted.push(acceptor.username);
+        const serverToken = acceptor.response ?? null;
+        if (options.answer !== undefined) {
+          options.answer(res, serverToken, req);
+          return;
+        }
+        const reply = options.finalToken === undefined ? serverToken : options.finalToken(serverToken);
         const headers: Record<string, string> = { 'X-Remote-User': acceptor.username };
         if (reply !== undefined && reply !== null) headers['WWW-Authenticate'] = `Negotiate ${reply}`;
         res.writeHead(200, headers).end('secret data');
       } catch (error) {
-        res.writeHead(401, { 'WWW-Authenticate': 'Negotiate' }).end(String(error));
+        res.writeHead(500).end(`acceptor failed: ${String(error)}`);
       }
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://localhost:${port}`,
-    tokens,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { port, close } = await listen(server);
+  return { url: `http://localhost:${port}`, tokens, accepted, requests, close };
 }
