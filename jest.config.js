@@ -15,6 +15,21 @@ module.exports = {
       globalSetup: '<rootDir>/__tests__/setup/build.ts',
     },
     {
+      // The plugin's behaviour tests again with the lowest axios of the peer range (1.7.x),
+      // so that range is tested, not assumed. Only axios changes; the rest is shared.
+      displayName: 'unit-lowest-axios',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: [
+        '<rootDir>/__tests__/plugin.test.ts',
+        '<rootDir>/__tests__/proxy.test.ts',
+        '<rootDir>/__tests__/interop.test.ts',
+        '<rootDir>/__tests__/security/**/*.test.ts',
+      ],
+      moduleNameMapper: { '^axios$': 'axios-lowest' },
+      globalSetup: '<rootDir>/__tests__/setup/build.ts',
+    },
+    {
       displayName: 'integration',
       testEnvironment: '<rootDir>/__tests__/integration/setup/environment.js',
       moduleNameMapper: { '^kerberos$': '<rootDir>/__tests__/integration/setup/kerberos-shim.js' },
