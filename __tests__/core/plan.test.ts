@@ -56,11 +56,18 @@ describe('ExpiringOriginSet', () => {
 });
 
 describe('planProxy', () => {
+  const target = new URL('http://origin.example/x');
   it('allows only proxies in `proxies`, uses HTTP@proxy and never delegates', () => {
     const options = resolveOptions({ hosts: '*.example', proxies: 'proxy.example', delegate: true });
-    const plan = planProxy(options, new URL('http://proxy.example:3128'), 'linux');
+    const plan = planProxy(options, new URL('http://proxy.example:3128'), target, 'linux');
     expect(plan).toMatchObject({ allowed: true, preemptive: true, spn: 'HTTP@proxy.example', delegate: false });
-    expect(planProxy(options, new URL('http://other.example:3128'), 'linux').allowed).toBe(false);
-    expect(planProxy(resolveOptions({}), new URL('http://proxy.example:3128'), 'linux').allowed).toBe(false);
+    expect(planProxy(options, new URL('http://other.example:3128'), target, 'linux').allowed).toBe(false);
+    expect(planProxy(resolveOptions({}), new URL('http://proxy.example:3128'), target, 'linux').allowed).toBe(false);
+  });
+
+  it('never authenticates to the proxy for an https: target, whose headers travel inside the tunnel to the origin', () => {
+    const options = resolveOptions({ proxies: 'proxy.example' });
+    const plan = planProxy(options, new URL('http://proxy.example:3128'), new URL('https://origin.example/'), 'linux');
+    expect(plan).toMatchObject({ allowed: false, preemptive: false });
   });
 });

@@ -36,11 +36,12 @@ describe('TokenPool', () => {
     expect(await pool.take(plan())).toBeUndefined();
   });
 
-  it('swallows a failed spare: the request mints its own and reports its own error', async () => {
+  it("gives a failed spare's error to the request that takes it, instead of a second wait", async () => {
     const gss = new FakeGss();
     gss.failWith = new Error('No Kerberos credentials available');
     const pool = new TokenPool(gss);
     pool.refill(plan());
+    await expect(pool.take(plan())).rejects.toMatchObject({ code: 'ERR_KERBEROS_NO_CREDENTIALS' });
     expect(await pool.take(plan())).toBeUndefined();
   });
 });

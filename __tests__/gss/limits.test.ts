@@ -75,3 +75,19 @@ describe('limitGss', () => {
     await expect(third).resolves.toBe('dG9r');
   });
 });
+
+describe('limitGss with callers that gave up', () => {
+  it('drops a queued call whose caller timed out instead of running it later', async () => {
+    const c = controllable();
+    const limited = limitGss(c.provider, { timeout: 20, maxConcurrent: 7 });
+    const held = await Promise.all(Array.from({ length: 7 }, () => limited.createContext('HTTP@busy', options)));
+    held.forEach((context) => void context.step('').catch(() => undefined)); // all 7 slots busy
+    const queued = await limited.createContext('HTTP@h', options);
+    await expect(queued.step('')).rejects.toMatchObject({ code: 'ERR_KERBEROS_TIMEOUT' });
+    const started = c.pending.length;
+    c.pending.splice(0).forEach((release) => release()); // the busy calls return, freeing slots
+    await tick();
+    expect(started).toBe(7);
+    expect(c.pending).toHaveLength(0); // the abandoned call never reached the native layer
+  });
+});

@@ -4,7 +4,7 @@ import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import { resolveRequestOptions } from '../options';
 import type { PluginContext } from './context';
-import { callerAuthorizes, isReplayable, negotiationOf, responseUrl } from './config';
+import { callerAuthorizes, isReplayable, negotiationOf, requestUrl, responseUrl } from './config';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY, proxyUrlOf } from './party';
 import { planProxy, planRequest, type RequestPlan } from './plan';
@@ -70,10 +70,13 @@ async function planFor(
   url: URL,
   party: Party,
 ): Promise<RequestPlan | undefined> {
-  if (party === PROXY) return planProxy(ctx.options, url, ctx.platform);
+  if (party === PROXY) return planProxy(ctx.options, url, requestUrl(response.config), ctx.platform);
   const requestOptions = resolveRequestOptions((response.config as { kerberos?: unknown }).kerberos);
   if (requestOptions === false) return undefined;
-  return planRequest(ctx.options, requestOptions, url, ctx.memory, ctx.platform, await ctx.spns.spnFor(url));
+  // A request's own `spn`, `delegate` and `mutual` are for the host it was sent to, not for
+  // whatever host a redirect chain ended at.
+  const own = requestUrl(response.config)?.origin === url.origin ? requestOptions : {};
+  return planRequest(ctx.options, own, url, ctx.memory, ctx.platform, await ctx.spns.spnFor(url));
 }
 
 function badChallenge(plan: RequestPlan, party: Party, reason: string, response: AxiosResponse): KerberosAuthError {

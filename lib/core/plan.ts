@@ -87,9 +87,13 @@ export function planRequest(
 export function planProxy(
   options: ResolvedOptions,
   proxyUrl: URL,
+  target: URL | undefined,
   platform: NodeJS.Platform = process.platform,
 ): RequestPlan {
-  const allowed = options.proxies?.matches(proxyUrl) === true;
+  // For an https: target axios tunnels through the proxy (CONNECT) and sends headers inside
+  // the TLS connection to the origin: a Proxy-Authorization there would reach the origin, not
+  // the proxy. Only plain-http targets are authenticated to the proxy.
+  const allowed = options.proxies?.matches(proxyUrl) === true && target?.protocol === 'http:';
   return {
     url: proxyUrl,
     host: normalizeHostname(proxyUrl),

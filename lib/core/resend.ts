@@ -31,30 +31,46 @@ export async function resend(
   if (resends >= 2 * ctx.options.maxRounds) {
     throw negotiation.rejected(`still unauthenticated after ${resends} re-sends (maxRounds for proxy and origin)`);
   }
-  const header = `Negotiate ${token}`;
-  const headers = AxiosHeaders.from(config.headers);
-  const next: InternalAxiosRequestConfig = { ...config, headers, transformRequest: [(data: unknown) => data] };
+  // The time left is checked before anything is attached: a re-send that cannot go out must
+  // not leave a live token on the config that the caller's error carries.
+  const started = (config as unknown as Record<string, unknown>)[STARTED_KEY];
+  let timeout = config.timeout;
+  if (typeof started === 'number' && typeof config.timeout === 'number' && config.timeout > 0) {
+    timeout = config.timeout - (Date.now() - started);
+    // axios's timer is not a deadline: a 1 ms budget still lets a fast reply through.
+    if (timeout <= 0) throw timedOut(config);
+  }
+  // A copy: AxiosHeaders.from() returns the very instance it is given when it is one.
+  const next: InternalAxiosRequestConfig = {
+    ...config,
+    headers: new AxiosHeaders(config.headers),
+    transformRequest: [(data: unknown) => data],
+    timeout,
+  };
   (next as unknown as Record<string, unknown>)[RESENDS_KEY] = resends + 1;
   await renewOtherParty(ctx, config, next, party === ORIGIN ? PROXY : ORIGIN);
-  const target = requestUrl(config);
+  attach(next, party, negotiation, token);
+  if (party === ORIGIN) guardRedirects(next);
+  return ctx.instance.request(next);
+}
+
+/**
+ * Puts `token` on the re-send for `party`: directly when the request goes straight to the
+ * resource (or proxy) it was minted for; otherwise, for an origin token after a redirect
+ * chain, held until the redirect hop to that resource, so the first hop never carries it.
+ */
+function attach(next: InternalAxiosRequestConfig, party: Party, negotiation: Negotiation, token: string): void {
+  const header = `Negotiate ${token}`;
+  const target = requestUrl(next);
   if (party === PROXY || (target !== undefined && negotiation.isFor(target))) {
-    headers.set(party.authorizationHeader, header);
+    next.headers.set(party.authorizationHeader, header);
   } else {
-    headers.delete(party.authorizationHeader);
+    next.headers.delete(party.authorizationHeader);
     negotiation.holdForRedirect(negotiation.plan.url, header);
-  }
-  const started = (config as unknown as Record<string, unknown>)[STARTED_KEY];
-  if (typeof started === 'number' && typeof config.timeout === 'number' && config.timeout > 0) {
-    const left = config.timeout - (Date.now() - started);
-    // axios's timer is not a deadline: a 1 ms budget still lets a fast reply through.
-    if (left <= 0) throw timedOut(config);
-    next.timeout = left;
   }
   negotiation.rounds++;
   negotiation.prepareSend();
   setNegotiation(next, negotiation, party);
-  if (party === ORIGIN) guardRedirects(next);
-  return ctx.instance.request(next);
 }
 
 /** The error axios itself gives when `timeout` runs out, for a re-send with no time left. */
@@ -79,7 +95,6 @@ async function renewOtherParty(
   if (previous === undefined) return;
   previous.finish();
   const { negotiation, token } = await Negotiation.start(ctx.gss, previous.plan, ctx.pool);
-  next.headers.set(other.authorizationHeader, `Negotiate ${token}`);
-  negotiation.prepareSend();
-  setNegotiation(next, negotiation, other);
+  negotiation.rounds = previous.rounds;
+  attach(next, other, negotiation, token);
 }

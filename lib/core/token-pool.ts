@@ -3,7 +3,8 @@ import { mintToken, type MintedToken, type TokenSource } from './negotiation';
 import type { RequestPlan } from './plan';
 
 interface Entry {
-  readonly minted: Promise<MintedToken | undefined>;
+  /** The spare, or the error minting it ended with. */
+  readonly minted: Promise<MintedToken | Error>;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -32,7 +33,10 @@ export class TokenPool implements TokenSource {
     this.#entries.delete(key);
     clearTimeout(entry.timer);
     const minted = await entry.minted;
-    return minted !== undefined && performance.now() - minted.mintedAt < this.ttlMs ? minted : undefined;
+    // The spare failed for this very plan, minutes-old credentials aside: minting again would
+    // make the caller wait a second time for the same answer (a silent KDC: two timeouts).
+    if (minted instanceof Error) throw minted;
+    return performance.now() - minted.mintedAt < this.ttlMs ? minted : undefined;
   }
 
   /**
@@ -45,9 +49,11 @@ export class TokenPool implements TokenSource {
   }
 
   #refill(key: string, plan: RequestPlan): void {
-    // A failed spare is simply not there; the request that would have used it mints its
-    // own token and reports the error with its own context.
-    const minted = mintToken(this.gss, plan).catch(() => undefined);
+    // A failure is kept for the request that takes the spare; one that nobody takes is
+    // dropped with the entry, never an unhandled rejection.
+    const minted = mintToken(this.gss, plan).catch((error: unknown) =>
+      error instanceof Error ? error : new Error(String(error)),
+    );
     const timer = setTimeout(() => this.#entries.delete(key), this.ttlMs);
     timer.unref();
     this.#entries.set(key, { minted, timer });

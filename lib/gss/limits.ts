@@ -30,8 +30,12 @@ export function limitGss(provider: GssProvider, limits: GssLimits): GssProvider 
           // Only the initial step can talk to the KDC (to get the service ticket); stepping a
           // server token is a local computation and needs no slot, just the time bound.
           const call = () => context.step(serverToken);
-          const pending = serverToken === '' ? semaphore.run(call) : call();
-          return withTimeout(pending, limits.timeout, spn, 'computing a token');
+          if (serverToken !== '') return withTimeout(call(), limits.timeout, spn, 'computing a token');
+          // A caller that timed out while queued has given up: its call is dropped, not run
+          // later, so a slow KDC cannot pile up abandoned work behind the slots.
+          let abandoned = false;
+          const pending = semaphore.run(call, () => abandoned);
+          return withTimeout(pending, limits.timeout, spn, 'computing a token', () => (abandoned = true));
         },
       };
     },
@@ -57,12 +61,13 @@ class Semaphore {
 
   constructor(private readonly limit: number) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  async run<T>(task: () => Promise<T>, abandoned: () => boolean = () => false): Promise<T> {
     // A freed slot is handed straight to the next waiter, so a caller arriving in between
     // cannot take it too and push the count over the limit.
     if (this.#active >= this.limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     else this.#active++;
     try {
+      if (abandoned()) throw new Error('abandoned while queued');
       return await task();
     } finally {
       const next = this.#waiting.shift();
@@ -72,10 +77,17 @@ class Semaphore {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, spn: string, what: string): Promise<T> {
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  spn: string,
+  what: string,
+  onTimeout?: () => void,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
+      onTimeout?.();
       reject(
         new KerberosAuthError(
           'ERR_KERBEROS_TIMEOUT',

@@ -35,6 +35,13 @@ async function signForOrigin(
   if (ownResend(config, ORIGIN) || callerAuthorizes(config)) return;
   const url = requestUrl(config);
   if (url === undefined) return;
+  // Most requests to hosts that get nothing up front end here, before any SPN work (a CNAME
+  // lookup, the caller's `spn` function). Per-request `spn`/`delegate` still go on, to be
+  // checked against `hosts`.
+  if (!mayPreempt(ctx, requestOptions, url) && requestOptions.spn === undefined && requestOptions.delegate !== true) {
+    debug('request to %s: no token up front', url.origin);
+    return;
+  }
   const spn = await ctx.spns.spnFor(url);
   const plan = planRequest(ctx.options, requestOptions, url, ctx.memory, ctx.platform, spn);
   if (debug.enabled) {
@@ -52,6 +59,13 @@ async function signForOrigin(
   config.headers.set('Authorization', `Negotiate ${token}`);
   setNegotiation(config, negotiation);
   guardRedirects(config);
+}
+
+/** Whether `planRequest` could decide to send a token up front; a cheap pre-check of it. */
+function mayPreempt(ctx: PluginContext, requestOptions: KerberosRequestOptions, url: URL): boolean {
+  if (!(requestOptions.preemptive ?? ctx.options.preemptive)) return false;
+  const { hosts } = ctx.options;
+  return hosts === undefined ? ctx.memory.has(url.origin) : hosts.matches(url);
 }
 
 /**
@@ -74,7 +88,7 @@ async function signForProxy(ctx: PluginContext, config: InternalAxiosRequestConf
   const proxyUrl = proxyUrlOf(config);
   if (proxyUrl === undefined || (config.proxy !== false && config.proxy?.auth !== undefined)) return;
   if (AxiosHeaders.from(config.headers).has('Proxy-Authorization')) return;
-  const plan = planProxy(ctx.options, proxyUrl, ctx.platform);
+  const plan = planProxy(ctx.options, proxyUrl, requestUrl(config), ctx.platform);
   if (!plan.preemptive) return;
   const { negotiation, token } = await Negotiation.start(ctx.gss, plan, ctx.pool);
   config.headers.set('Proxy-Authorization', `Negotiate ${token}`);

@@ -46,6 +46,8 @@ export function createResponseInterceptors(ctx: PluginContext) {
       // A mutual-authentication failure withholds its response; the 401 before it is not it.
       if (isKerberosAuthError(error)) {
         error.withContext(response.config, error.code === 'ERR_KERBEROS_MUTUAL_AUTH' ? undefined : response);
+      } else if (isAxiosError(error)) {
+        redactAxiosError(error); // a re-send that failed (a timeout) while carrying a token
       }
       throw error;
     }
@@ -72,8 +74,15 @@ export function createResponseInterceptors(ctx: PluginContext) {
         negotiation.finish();
         continue;
       }
-      await verifyMutual(negotiation, response, party);
-      if (party === ORIGIN && !errorStatus && ctx.options.preemptive) ctx.memory.add(url.origin);
+      try {
+        await verifyMutual(negotiation, response, party);
+      } catch (error) {
+        if (party === ORIGIN) ctx.memory.delete(url.origin);
+        throw error;
+      }
+      // Only origins outside a `hosts` list are pre-empted from memory (listed ones always are).
+      const remember = party === ORIGIN && !errorStatus && ctx.options.preemptive && ctx.options.hosts === undefined;
+      if (remember) ctx.memory.add(url.origin);
     }
   }
 
