@@ -6,6 +6,7 @@ import { optionError } from './errors/option-error';
  * - `'*.corp.example.com'`: any subdomain of `corp.example.com`, at any depth, but not
  *   `corp.example.com` itself (list it too if it should match);
  * - a `RegExp`, tested against the URL's host name (lower case, no port, IPv6 without brackets);
+ *   anchor it (`/^api\.example\.com$/`), or `example.com.evil.net` matches too;
  * - a function that receives the request URL and returns whether it matches.
  */
 export type HostPattern = string | RegExp | ((url: URL) => boolean);

@@ -55,7 +55,9 @@ export interface KerberosAuthOptions {
    * Forward proxies (axios's `proxy` option) that may receive a Kerberos token: a `407` with
    * `Proxy-Authenticate: Negotiate` from one of them is answered with `Proxy-Authorization`
    * for `HTTP@<proxy host>`, and with `preemptive` every request through it carries one.
-   * Same patterns as `hosts`. Credentials are never delegated to a proxy.
+   * Same patterns as `hosts`. Credentials are never delegated to a proxy, and only requests
+   * to `http:` targets authenticate to it (axios tunnels `https:` ones and sends their headers
+   * inside the TLS connection to the origin).
    * @default undefined (no proxy gets a token)
    */
   proxies?: HostPattern | readonly HostPattern[];
