@@ -50,4 +50,21 @@ describe('found in review', () => {
     await api.get('/x');
     expect(lookups).toEqual([]);
   });
+
+  it('rejects at once when the signal aborts while a token is being minted, not after GSS returns', async () => {
+    const server = await startServer(fakeAcceptor().handler);
+    servers.push(server);
+    const gss = new FakeGss();
+    gss.delayMs = 1000;
+    const api = axios.create({ baseURL: server.url });
+    createPlugin(resolveOptions({ hosts: '127.0.0.1', timeout: 5000 }), gss).install(api);
+    const controller = new AbortController();
+    const pending = api.get('/x', { signal: controller.signal }).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 30);
+    const started = Date.now();
+    const error = await pending;
+    expect(axios.isCancel(error)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(server.requests).toHaveLength(0);
+  });
 });

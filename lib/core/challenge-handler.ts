@@ -5,6 +5,7 @@ import { readNegotiate } from '../http/negotiate-challenge';
 import { resolveRequestOptions } from '../options';
 import type { PluginContext } from './context';
 import { callerAuthorizes, isReplayable, negotiationOf, requestUrl, responseUrl } from './config';
+import { abortable } from './abort';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY, proxyUrlOf } from './party';
 import { planProxy, planRequest, type RequestPlan } from './plan';
@@ -34,7 +35,7 @@ export async function answerChallenge(
     if (previous.rounds >= ctx.options.maxRounds) {
       throw previous.rejected(`still unauthenticated after ${previous.rounds} rounds (maxRounds)`);
     }
-    return resend(ctx, response, previous, await previous.continueWith(offer.token), party);
+    return resend(ctx, response, previous, await abortable(previous.continueWith(offer.token), response.config), party);
   }
   // The caller authenticates this request itself (its own Authorization or axios's `auth`, or
   // its own proxy credentials): its 401 or 407 is the caller's to handle, never overwritten.
@@ -50,7 +51,7 @@ export async function answerChallenge(
   const rounds = previous?.rounds ?? 0;
   if (rounds >= ctx.options.maxRounds) return undefined;
   if (!isReplayable(response.config.data)) throw notReplayable(plan, party, response);
-  const { negotiation, token } = await Negotiation.start(ctx.gss, plan);
+  const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan), response.config);
   negotiation.rounds = rounds;
   return resend(ctx, response, negotiation, token, party);
 }

@@ -1,6 +1,7 @@
 import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { PluginContext } from './context';
 import { STARTED_KEY, negotiationOf, requestUrl, setNegotiation } from './config';
+import { abortable } from './abort';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY } from './party';
 import { guardRedirects } from './redirects';
@@ -94,7 +95,7 @@ async function renewOtherParty(
   const previous = negotiationOf(config, other);
   if (previous === undefined) return;
   previous.finish();
-  const { negotiation, token } = await Negotiation.start(ctx.gss, previous.plan, ctx.pool);
+  const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, previous.plan, ctx.pool), config);
   negotiation.rounds = previous.rounds;
   attach(next, other, negotiation, token);
 }

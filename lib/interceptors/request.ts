@@ -1,6 +1,7 @@
 import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 import type { PluginContext } from '../core/context';
 import { STARTED_KEY, callerAuthorizes, negotiationOf, requestUrl, setNegotiation } from '../core/config';
+import { abortable } from '../core/abort';
 import { Negotiation } from '../core/negotiation';
 import { ORIGIN, type Party, PROXY, proxyUrlOf } from '../core/party';
 import { planProxy, planRequest } from '../core/plan';
@@ -55,7 +56,7 @@ async function signForOrigin(
     debug('request to %s: %s, SPN %s', url.origin, how, plan.spn);
   }
   if (!plan.preemptive) return;
-  const { negotiation, token } = await Negotiation.start(ctx.gss, plan, ctx.pool);
+  const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
   config.headers.set('Authorization', `Negotiate ${token}`);
   setNegotiation(config, negotiation);
   guardRedirects(config);
@@ -90,7 +91,7 @@ async function signForProxy(ctx: PluginContext, config: InternalAxiosRequestConf
   if (AxiosHeaders.from(config.headers).has('Proxy-Authorization')) return;
   const plan = planProxy(ctx.options, proxyUrl, requestUrl(config), ctx.platform);
   if (!plan.preemptive) return;
-  const { negotiation, token } = await Negotiation.start(ctx.gss, plan, ctx.pool);
+  const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
   config.headers.set('Proxy-Authorization', `Negotiate ${token}`);
   setNegotiation(config, negotiation, PROXY);
 }
