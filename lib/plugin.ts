@@ -13,7 +13,9 @@ import { type KerberosAuthOptions, type ResolvedOptions, resolveOptions } from '
 
 /** What `install()` returns: the interceptor ids, and `eject()` to remove both again. */
 export interface KerberosAuthHandle {
+  /** The id axios gave the request interceptor (`instance.interceptors.request`). */
   readonly requestInterceptorId: number;
+  /** The id axios gave the response interceptor (`instance.interceptors.response`). */
   readonly responseInterceptorId: number;
   /** Removes both interceptors from the instance. Safe to call more than once. */
   eject(): void;

@@ -1,10 +1,17 @@
-import { AxiosHeaders, type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import { debug } from '../debug';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import { resolveRequestOptions } from '../options';
 import type { PluginContext } from './context';
-import { callerAuthorizes, isReplayable, negotiationOf, requestUrl, responseUrl } from './config';
+import {
+  callerAuthorizes,
+  callerAuthorizesProxy,
+  isReplayable,
+  negotiationOf,
+  requestUrl,
+  responseUrl,
+} from './config';
 import { abortable } from './abort';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY, proxyUrlOf } from './party';
@@ -57,12 +64,7 @@ export async function answerChallenge(
 }
 
 function callerAuthenticates(response: AxiosResponse, party: Party): boolean {
-  const config = response.config;
-  if (party === ORIGIN) return callerAuthorizes(config);
-  return (
-    (config.proxy !== false && config.proxy?.auth !== undefined) ||
-    AxiosHeaders.from(config.headers).has('Proxy-Authorization')
-  );
+  return party === ORIGIN ? callerAuthorizes(response.config) : callerAuthorizesProxy(response.config);
 }
 
 async function planFor(

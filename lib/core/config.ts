@@ -78,6 +78,13 @@ export function callerAuthorizes(config: InternalAxiosRequestConfig): boolean {
   return headers.has('Authorization');
 }
 
+/** The caller authenticates to the proxy itself: axios's `proxy.auth`, or its own header. */
+export function callerAuthorizesProxy(config: InternalAxiosRequestConfig): boolean {
+  if (config.proxy !== undefined && config.proxy !== false && config.proxy.auth !== undefined) return true;
+  const headers = config.headers instanceof AxiosHeaders ? config.headers : AxiosHeaders.from(config.headers);
+  return headers.has('Proxy-Authorization');
+}
+
 /**
  * A body that cannot be sent a second time: a Node stream (including the `form-data`
  * package) or a WHATWG ReadableStream. Buffers, strings, URLSearchParams, Blobs and

@@ -69,7 +69,7 @@ export function planRequest(
     url,
     host,
     spn,
-    mutual: request.mutual ?? options.mutual ?? (url.protocol === 'https:' ? 'optional' : 'required'),
+    mutual: request.mutual ?? options.mutual ?? defaultMutual(url),
     delegate,
     principal: options.principal,
     mechanism: options.mechanism,
@@ -98,7 +98,7 @@ export function planProxy(
     url: proxyUrl,
     host: normalizeHostname(proxyUrl),
     spn: spnForUrl(proxyUrl, { service: options.service, includePort: options.includePort, platform }),
-    mutual: options.mutual ?? (proxyUrl.protocol === 'https:' ? 'optional' : 'required'),
+    mutual: options.mutual ?? defaultMutual(proxyUrl),
     delegate: false,
     principal: options.principal,
     mechanism: options.mechanism,
@@ -107,6 +107,11 @@ export function planProxy(
     adaptive: false,
     allowNtlm: options.allowNtlm,
   };
+}
+
+/** 'required' on plain http, where nothing else authenticates the server; 'optional' over TLS. */
+function defaultMutual(url: URL): MutualMode {
+  return url.protocol === 'https:' ? 'optional' : 'required';
 }
 
 function untrusted(host: string, spn: string, what: string): KerberosAuthError {

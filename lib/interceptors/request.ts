@@ -1,6 +1,13 @@
-import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
+import type { InternalAxiosRequestConfig } from 'axios';
 import type { PluginContext } from '../core/context';
-import { STARTED_KEY, callerAuthorizes, negotiationOf, requestUrl, setNegotiation } from '../core/config';
+import {
+  STARTED_KEY,
+  callerAuthorizes,
+  callerAuthorizesProxy,
+  negotiationOf,
+  requestUrl,
+  setNegotiation,
+} from '../core/config';
 import { abortable } from '../core/abort';
 import { Negotiation } from '../core/negotiation';
 import { ORIGIN, type Party, PROXY, proxyUrlOf } from '../core/party';
@@ -87,8 +94,7 @@ function ownResend(config: InternalAxiosRequestConfig, party: Party): boolean {
 async function signForProxy(ctx: PluginContext, config: InternalAxiosRequestConfig): Promise<void> {
   if (ctx.options.proxies === undefined || ownResend(config, PROXY)) return;
   const proxyUrl = proxyUrlOf(config);
-  if (proxyUrl === undefined || (config.proxy !== false && config.proxy?.auth !== undefined)) return;
-  if (AxiosHeaders.from(config.headers).has('Proxy-Authorization')) return;
+  if (proxyUrl === undefined || callerAuthorizesProxy(config)) return;
   const plan = planProxy(ctx.options, proxyUrl, requestUrl(config), ctx.platform);
   if (!plan.preemptive) return;
   const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
