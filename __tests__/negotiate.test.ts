@@ -36,6 +36,7 @@ describe('negotiate() for any HTTP client', () => {
     await expect(negotiateWith(new FakeGss(), 'not a target')).rejects.toMatchObject({ code: 'ERR_KERBEROS_OPTIONS' });
     await expect(negotiateWith(new FakeGss(), 'HTTP@h', { mutual: 'no' as never })).rejects.toThrow(/`mutual`/);
     await expect(negotiateWith(new FakeGss(), 'HTTP@h', { delegate: 'yes' as never })).rejects.toThrow(/`delegate`/);
+    await expect(negotiateWith(new FakeGss(), 'HTTP@h', { hosts: 'h' } as never)).rejects.toThrow(/`hosts`.*negotiate/);
   });
 
   it('asks for delegation only when told to', async () => {

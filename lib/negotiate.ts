@@ -55,6 +55,16 @@ export interface NegotiateOptions {
   allowNtlm?: boolean;
 }
 
+const NEGOTIATE_OPTIONS = new Set([
+  'service',
+  'mutual',
+  'mechanism',
+  'principal',
+  'timeout',
+  'includePort',
+  'allowNtlm',
+]);
+
 /** One Negotiate exchange for any HTTP client: the header to send, then the reply to verify. */
 export interface NegotiateTicket {
   /** The SPN the token is for (`HTTP@host`). */
@@ -90,6 +100,11 @@ export async function negotiateWith(
   platform: NodeJS.Platform = process.platform,
 ): Promise<NegotiateTicket> {
   const { delegate, ...rest } = options;
+  // The plugin's validation, limited to what one exchange takes: `hosts`, `spn`, `prefetch`…
+  // would be accepted there and silently mean nothing here.
+  for (const key of Object.keys(rest)) {
+    if (!NEGOTIATE_OPTIONS.has(key)) throw optionError(key, 'not an option of negotiate() (see docs/options.md)');
+  }
   if (delegate !== undefined && typeof delegate !== 'boolean') throw optionError('delegate', 'expected true or false');
   const resolved = resolveOptions(rest);
   const plan = planFor(target, resolved.service, resolved.includePort, platform);

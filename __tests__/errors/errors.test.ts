@@ -1,3 +1,4 @@
+import { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { inspect } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,8 +19,9 @@ describe('KerberosAuthError', () => {
   });
 
   it('keeps the config and response out of inspect, JSON and enumeration, so tokens never reach logs', () => {
-    const config = { headers: { Authorization: TOKEN } };
-    const error = new KerberosAuthError('ERR_KERBEROS_REJECTED', 'msg', { config, response: { config } });
+    const config = { headers: new AxiosHeaders({ Authorization: TOKEN }) } as InternalAxiosRequestConfig;
+    const response = { config, status: 401, statusText: '', headers: {}, data: '' } as AxiosResponse;
+    const error = new KerberosAuthError('ERR_KERBEROS_REJECTED', 'msg', { config, response });
     expect(error.config).toBe(config);
     expect(inspect(error, { depth: 10 })).not.toContain('secrettoken');
     expect(JSON.stringify(error)).not.toContain('secrettoken');

@@ -1,3 +1,4 @@
+import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import type { KerberosErrorCode } from './codes';
 
 /** What an error knows about the request it belongs to. Every field is optional. */
@@ -9,9 +10,9 @@ export interface KerberosAuthErrorDetails {
   /** The host the request went to. */
   host?: string;
   /** The axios request config. Non-enumerable: it may hold an `Authorization` header. */
-  config?: unknown;
+  config?: InternalAxiosRequestConfig;
   /** The axios response, when there was one. Non-enumerable, like `config`. */
-  response?: unknown;
+  response?: AxiosResponse;
 }
 
 // A brand that survives two copies of this package in one process (ESM + CJS, or
@@ -31,8 +32,10 @@ export class KerberosAuthError extends Error {
   readonly code: KerberosErrorCode;
   readonly spn: string | undefined;
   readonly host: string | undefined;
-  declare readonly config: unknown;
-  declare readonly response: unknown;
+  /** The request's axios config (non-enumerable), when the error belongs to a request. */
+  declare readonly config: InternalAxiosRequestConfig | undefined;
+  /** The response that led to the error (non-enumerable); never set for a failed mutual authentication. */
+  declare readonly response: AxiosResponse | undefined;
 
   constructor(code: KerberosErrorCode, message: string, details: KerberosAuthErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -48,7 +51,7 @@ export class KerberosAuthError extends Error {
    * Attaches the request config and, when given, the response, both non-enumerable, unless
    * already set. Returns the error itself. @internal
    */
-  withContext(config: unknown, response?: unknown): this {
+  withContext(config: InternalAxiosRequestConfig, response?: AxiosResponse): this {
     if (this.config === undefined) hide(this, 'config', config);
     if (this.response === undefined && response !== undefined) hide(this, 'response', response);
     return this;
