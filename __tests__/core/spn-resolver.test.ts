@@ -69,4 +69,12 @@ describe('SpnResolver', () => {
     expect(await ip.spns.spnFor(new URL('http://[::1]/'))).toBe('HTTP@::1');
     expect([...fixed.lookups, ...ip.lookups]).toEqual([]);
   });
+
+  it('gives up on a CNAME lookup that never answers after `timeout`, keeping the name', async () => {
+    const hanging = () => new Promise<string[]>(() => undefined);
+    const spns = new SpnResolver(resolveOptions({ canonicalize: 'cname', timeout: 30 }), 'linux', hanging);
+    const started = Date.now();
+    expect(await spns.spnFor(new URL('http://slow-dns.example/'))).toBe('HTTP@slow-dns.example');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
 });

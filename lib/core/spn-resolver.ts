@@ -48,7 +48,9 @@ export class SpnResolver {
    */
   async explain(url: URL): Promise<{ spn: string; chain?: CnameChain }> {
     if (!this.canonicalizes(url)) return { spn: this.map(url) };
-    const chain = await followCnames(normalizeHostname(url), this.resolveCname);
+    // A DNS server that does not answer must not hold the request longer than GSS may.
+    const timeout = this.options.timeout;
+    const chain = await followCnames(normalizeHostname(url), (name) => withinTimeout(this.resolveCname(name), timeout));
     const host = chain.names[chain.names.length - 1] as string;
     const canonicalUrl = new URL(url.href);
     canonicalUrl.hostname = host.includes(':') ? `[${host}]` : host;
@@ -72,6 +74,20 @@ export class SpnResolver {
     this.#cache.set(origin, { spn, expires });
     return spn;
   }
+}
+
+/** `lookup`, or a rejection after `ms`: a lookup that never answers ends the chain like a failed one. */
+function withinTimeout<T>(lookup: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`CNAME lookup timed out after ${ms} ms`), { code: 'ETIMEOUT' })),
+      ms,
+    );
+    timer.unref();
+  });
+  lookup.catch(() => undefined);
+  return Promise.race([lookup, expired]).finally(() => clearTimeout(timer));
 }
 
 /** A host followed through its CNAME records by `followCnames`. */
