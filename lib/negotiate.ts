@@ -1,12 +1,11 @@
+import { mutualAuthenticationFailed, serverTokenProblem } from './core/mutual';
 import { Negotiation } from './core/negotiation';
 import type { RequestPlan } from './core/plan';
-import { MutualAuthenticationError } from './errors/mutual-authentication-error';
 import { optionError } from './errors/option-error';
 import { kerberosProvider } from './gss/kerberos-provider';
 import { limitGss } from './gss/limits';
 import type { GssProvider, Mechanism } from './gss/provider';
 import { normalizeHostname } from './hosts';
-import { readNegotiate } from './http/negotiate-challenge';
 import { resolveOptions, type MutualMode } from './options';
 import { spnForUrl, toPlatformForm } from './spn';
 
@@ -125,29 +124,8 @@ export async function negotiateWith(
     spn: full.spn,
     header: `Negotiate ${token}`,
     async verify(wwwAuthenticate) {
-      if (full.mutual === 'disabled') return;
-      const offer = readNegotiate(wwwAuthenticate);
-      // 'optional' accepts a reply without a token, as the plugin does; a token present must verify.
-      const tokenless = offer.kind === 'absent' || offer.kind === 'offer';
-      if (tokenless && full.mutual === 'optional' && !negotiation.finished) {
-        negotiation.finish();
-        return;
-      }
-      const problem =
-        offer.kind === 'token'
-          ? await negotiation.verify(offer.token)
-          : offer.kind === 'invalid'
-            ? offer.reason
-            : negotiation.finished
-              ? 'the handshake had already been verified once'
-              : 'the reply carries no Negotiate token';
-      negotiation.finish();
-      if (problem !== undefined) {
-        throw new MutualAuthenticationError(
-          `Mutual authentication with ${full.host} (SPN ${full.spn}) failed: ${problem}.`,
-          { spn: full.spn, host: full.host },
-        );
-      }
+      const problem = await serverTokenProblem(negotiation, wwwAuthenticate);
+      if (problem !== undefined) throw mutualAuthenticationFailed(negotiation, problem);
     },
   };
 }

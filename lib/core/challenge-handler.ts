@@ -49,7 +49,7 @@ export async function answerChallenge(
   if (previous === undefined && callerAuthenticates(response, party)) return undefined;
   const plan = await planFor(ctx, response, url, party);
   if (plan === undefined || !plan.allowed) {
-    debug('not answering %s: not in %s', url.origin, party === PROXY ? 'proxies' : 'hosts');
+    debug('not answering %s: not in %s', url.origin, party.allowlist);
     return undefined;
   }
   if (offer.kind === 'invalid') throw badChallenge(plan, party, offer.reason, response);
@@ -78,15 +78,16 @@ async function planFor(
   if (requestOptions === false) return undefined;
   // A request's own `spn`, `delegate` and `mutual` are for the host it was sent to, not for
   // whatever host a redirect chain ended at.
+  // A host outside `hosts` is not answered: no SPN work (CNAME lookup, `spn` function) for it.
+  if (ctx.options.hosts?.matches(url) === false) return undefined;
   const own = requestUrl(response.config)?.origin === url.origin ? requestOptions : {};
   return planRequest(ctx.options, own, url, ctx.memory, ctx.platform, await ctx.spns.spnFor(url));
 }
 
 function badChallenge(plan: RequestPlan, party: Party, reason: string, response: AxiosResponse): KerberosAuthError {
-  const header = party === ORIGIN ? 'WWW-Authenticate' : 'Proxy-Authenticate';
   return new KerberosAuthError(
     'ERR_KERBEROS_BAD_CHALLENGE',
-    `${plan.host} sent an unusable ${header} header (SPN ${plan.spn}): ${reason}. Fix: this is a server-side ` +
+    `${plan.host} sent an unusable ${party.challengeHeaderName} header (SPN ${plan.spn}): ${reason}. Fix: this is a server-side ` +
       'problem (or something between you and the server is rewriting headers); check the server and proxies.',
     { spn: plan.spn, host: plan.host, config: response.config, response },
   );
@@ -96,7 +97,7 @@ function notReplayable(plan: RequestPlan, party: Party, response: AxiosResponse)
   return new KerberosAuthError(
     'ERR_KERBEROS_BODY_NOT_REPLAYABLE',
     `${plan.host} asked for Kerberos authentication (${response.status}), but the request body is a stream that ` +
-      `cannot be sent twice. Fix: list ${plan.host} in the \`${party === PROXY ? 'proxies' : 'hosts'}\` option ` +
+      `cannot be sent twice. Fix: list ${plan.host} in the \`${party.allowlist}\` option ` +
       'so the token goes with the first request and no challenge comes, or send a Buffer or string instead of a stream.',
     { spn: plan.spn, host: plan.host, config: response.config, response },
   );

@@ -1,34 +1,56 @@
-import type { AxiosResponse } from 'axios';
-import { MutualAuthenticationError } from '../errors/mutual-authentication-error';
+import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { debug } from '../debug';
+import { MutualAuthenticationError } from '../errors/mutual-authentication-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import type { Negotiation } from './negotiation';
 import type { Party } from './party';
 
 /**
- * Mutual authentication (RFC 4559 section 5): the server's last `WWW-Authenticate: Negotiate
- * <token>` must step the context to completion. Under 'required' a response without that
- * token fails too: on plain http nothing else says the response came from the server the
- * ticket was for. A failure withholds the response; the error carries only the config.
+ * Mutual authentication (RFC 4559 section 5): the server's last `Negotiate <token>` must step
+ * the context to completion. Under 'required' a reply without that token fails too: on plain
+ * http nothing else says the response came from the server the ticket was for. Single use:
+ * once the negotiation is finished, a further check fails. Returns what is wrong, or
+ * undefined when the check holds. Shared by the plugin and `negotiate()`.
  */
-export async function verifyMutual(negotiation: Negotiation, response: AxiosResponse, party: Party): Promise<void> {
-  const offer = negotiation.mutual === 'disabled' ? undefined : readNegotiate(response.headers[party.challengeHeader]);
+export async function serverTokenProblem(negotiation: Negotiation, header: unknown): Promise<string | undefined> {
+  if (negotiation.mutual === 'disabled') {
+    negotiation.finish();
+    return undefined;
+  }
+  const offer = readNegotiate(header);
   let problem: string | undefined;
-  if (offer?.kind === 'token') problem = await negotiation.verify(offer.token);
-  else if (offer?.kind === 'invalid') problem = offer.reason;
-  else if (offer !== undefined && negotiation.mutual === 'required' && !negotiation.plan.adaptive) {
+  if (offer.kind === 'token') problem = await negotiation.verify(offer.token);
+  else if (negotiation.finished) problem = 'the handshake had already been verified once';
+  else if (offer.kind === 'invalid') problem = offer.reason;
+  else if (negotiation.mutual === 'required' && !negotiation.plan.adaptive) {
     problem =
       'the response carries no Negotiate token. If the resource does not require authentication, ' +
       "set `mutual: 'optional'` for it; otherwise the response may not come from the authenticated server";
   }
   negotiation.finish();
-  const outcome = problem ?? (offer?.kind === 'token' ? 'verified' : 'no server token, accepted');
+  const outcome = problem ?? (offer.kind === 'token' ? 'verified' : 'no server token, accepted');
   debug('mutual authentication with %s (%s): %s', negotiation.host, negotiation.mutual, outcome);
-  if (problem === undefined) return;
-  throw new MutualAuthenticationError(
-    `Mutual authentication with ${negotiation.host} (SPN ${negotiation.spn}) failed on HTTP ${response.status}: ` +
-      `${problem}. The response was withheld. Fix: check that the server is the one registered as ${negotiation.spn} ` +
+  return problem;
+}
+
+/** The error for a failed check: it names the host and SPN and carries no response (withheld). */
+export function mutualAuthenticationFailed(
+  negotiation: Negotiation,
+  problem: string,
+  status?: number,
+  config?: InternalAxiosRequestConfig,
+): MutualAuthenticationError {
+  const on = status === undefined ? '' : ` on HTTP ${status}`;
+  return new MutualAuthenticationError(
+    `Mutual authentication with ${negotiation.host} (SPN ${negotiation.spn}) failed${on}: ${problem}. ` +
+      `The response was withheld. Fix: check that the server is the one registered as ${negotiation.spn} ` +
       'and that nothing between you and it rewrites authentication headers.',
-    { spn: negotiation.spn, host: negotiation.host, config: response.config },
+    { spn: negotiation.spn, host: negotiation.host, config },
   );
+}
+
+/** Checks a final response of the plugin; a failure withholds it. */
+export async function verifyMutual(negotiation: Negotiation, response: AxiosResponse, party: Party): Promise<void> {
+  const problem = await serverTokenProblem(negotiation, response.headers[party.challengeHeader]);
+  if (problem !== undefined) throw mutualAuthenticationFailed(negotiation, problem, response.status, response.config);
 }

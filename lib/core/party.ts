@@ -10,6 +10,10 @@ export interface Party {
   readonly status: 401 | 407;
   /** Lower case, as axios exposes response headers. */
   readonly challengeHeader: 'www-authenticate' | 'proxy-authenticate';
+  /** The challenge header as messages name it. */
+  readonly challengeHeaderName: 'WWW-Authenticate' | 'Proxy-Authenticate';
+  /** The option that lists who may receive a token. */
+  readonly allowlist: 'hosts' | 'proxies';
   readonly authorizationHeader: 'Authorization' | 'Proxy-Authorization';
   /** A string key: axios's `mergeConfig` only copies string keys. */
   readonly stateKey: string;
@@ -19,6 +23,8 @@ export const ORIGIN: Party = {
   kind: 'origin',
   status: 401,
   challengeHeader: 'www-authenticate',
+  challengeHeaderName: 'WWW-Authenticate',
+  allowlist: 'hosts',
   authorizationHeader: 'Authorization',
   stateKey: 'axiosKerberosNegotiation',
 };
@@ -27,6 +33,8 @@ export const PROXY: Party = {
   kind: 'proxy',
   status: 407,
   challengeHeader: 'proxy-authenticate',
+  challengeHeaderName: 'Proxy-Authenticate',
+  allowlist: 'proxies',
   authorizationHeader: 'Proxy-Authorization',
   stateKey: 'axiosKerberosProxyNegotiation',
 };

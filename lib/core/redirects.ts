@@ -1,17 +1,20 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import { negotiationOf } from './config';
+import { ORIGIN, PROXY } from './party';
 
 type RedirectHook = NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
 type RedirectOptions = Parameters<RedirectHook>[0] & { href?: string; headers?: Record<string, unknown> };
 
 const CALLER_HOOK = Symbol.for('axios-kerberos.caller-before-redirect');
+const OURS = [ORIGIN, PROXY];
 
 /**
  * Installs axios's `beforeRedirect` hook (Node's http adapter, via follow-redirects) on a
- * config that carries our token, so that the token only ever reaches the host it was
- * minted for:
- * - our `Authorization` header is removed on every hop: follow-redirects keeps it on
- *   same-host and subdomain redirects, where the single-use token is a replay anyway;
+ * config that carries our token, so that a token only ever reaches what it was minted for:
+ * - our `Authorization` and `Proxy-Authorization` headers are removed on every hop:
+ *   follow-redirects keeps them on same-host and subdomain redirects (where a single-use
+ *   token is a replay anyway), and on an http -> https upgrade, where a proxy token would
+ *   travel inside the tunnel to the origin;
  * - when an earlier chain ended in a challenge from another URL, the token minted for it is
  *   attached on the hop to that URL only (`Negotiation.holdForRedirect`).
  * The caller's own `beforeRedirect` still runs, after ours.
@@ -24,7 +27,9 @@ export function guardRedirects(config: InternalAxiosRequestConfig): void {
   const guard: RedirectHook & { [CALLER_HOOK]?: RedirectHook } = (options, response, request) => {
     const headers = (options as RedirectOptions).headers;
     if (headers !== undefined) {
-      for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
+      const ours = OURS.filter((party) => negotiationOf(config, party) !== undefined);
+      const names = new Set(ours.map((party) => party.authorizationHeader.toLowerCase()));
+      for (const name of Object.keys(headers)) if (names.has(name.toLowerCase())) delete headers[name];
     }
     const pending = negotiationOf(config)?.takePendingRedirect(targetUrl(options as RedirectOptions));
     if (pending !== undefined && headers !== undefined) headers.Authorization = pending;

@@ -51,7 +51,6 @@ export async function resend(
   (next as unknown as Record<string, unknown>)[RESENDS_KEY] = resends + 1;
   await renewOtherParty(ctx, config, next, party === ORIGIN ? PROXY : ORIGIN);
   attach(next, party, negotiation, token);
-  if (party === ORIGIN) guardRedirects(next);
   return ctx.instance.request(next);
 }
 
@@ -72,6 +71,7 @@ function attach(next: InternalAxiosRequestConfig, party: Party, negotiation: Neg
   negotiation.rounds++;
   negotiation.prepareSend();
   setNegotiation(next, negotiation, party);
+  guardRedirects(next);
 }
 
 /** The error axios itself gives when `timeout` runs out, for a re-send with no time left. */

@@ -100,4 +100,5 @@ async function signForProxy(ctx: PluginContext, config: InternalAxiosRequestConf
   const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
   config.headers.set('Proxy-Authorization', `Negotiate ${token}`);
   setNegotiation(config, negotiation, PROXY);
+  guardRedirects(config);
 }
