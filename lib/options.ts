@@ -217,9 +217,11 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
   };
 }
 
+const NO_REQUEST_OPTIONS: KerberosRequestOptions = Object.freeze({});
+
 /** Validates the per-request `kerberos` key; `false` turns the plugin off for that request. */
 export function resolveRequestOptions(value: unknown): KerberosRequestOptions | false {
-  if (value === undefined || value === null) return {};
+  if (value === undefined || value === null) return NO_REQUEST_OPTIONS; // most requests: no allocation
   if (value === false) return false;
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw optionError('kerberos', 'the per-request `kerberos` key must be false or an object');
