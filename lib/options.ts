@@ -111,6 +111,18 @@ export interface KerberosAuthOptions {
    * @default true
    */
   prefetch?: boolean;
+  /**
+   * Kerberos once per session: keep the cookies an allowed host sets on a response whose
+   * authentication held (its server token verified, or the response came over `https:`),
+   * in memory for this installation, and send them instead of a new token on later requests
+   * to that origin (Hadoop's `hadoop.auth`, mod_auth_gssapi's `GssapiUseSessions`,
+   * `JSESSIONID`). A `401` on a session drops it and is answered with a token. Cookies follow
+   * RFC 6265 (path, `Secure`, expiry), never go to another origin, and are dropped on
+   * `eject()`. With your own cookie jar (axios-cookiejar-support) the plugin uses that jar's
+   * session instead, whatever this option says.
+   * @default false
+   */
+  session?: boolean;
 }
 
 /** What a single request may override, under the `kerberos` key of its axios config. */
@@ -123,6 +135,8 @@ export interface KerberosRequestOptions {
   delegate?: boolean;
   /** Send the token up front (or not) for this request. */
   preemptive?: boolean;
+  /** Use (or not) a Kerberos session for this request: `false` sends a token even when a session is kept. */
+  session?: boolean;
 }
 
 /** The options after validation: what the rest of the code sees. */
@@ -143,6 +157,7 @@ export interface ResolvedOptions {
   canonicalize: 'none' | 'cname';
   includePort: boolean;
   allowNtlm: boolean;
+  session: boolean;
 }
 
 /** The defaults of every option that has one. */
@@ -158,6 +173,7 @@ export const DEFAULT_OPTIONS = {
   canonicalize: 'none',
   includePort: false,
   allowNtlm: false,
+  session: false,
 } as const satisfies Partial<KerberosAuthOptions>;
 
 const MUTUAL_MODES: readonly MutualMode[] = ['required', 'optional', 'disabled'];
@@ -179,6 +195,7 @@ const KNOWN = new Set<string>([
   'canonicalize',
   'includePort',
   'allowNtlm',
+  'session',
 ]);
 
 /**
@@ -214,6 +231,7 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
     canonicalize: oneOf('canonicalize', o.canonicalize, ['none', 'cname'] as const),
     includePort: boolean('includePort', o.includePort),
     allowNtlm: boolean('allowNtlm', o.allowNtlm),
+    session: boolean('session', o.session),
   };
 }
 
@@ -229,8 +247,8 @@ export function resolveRequestOptions(value: unknown): KerberosRequestOptions | 
   const v = value as Record<string, unknown>;
   const out: KerberosRequestOptions = {};
   for (const key of Object.keys(v)) {
-    if (!['spn', 'mutual', 'delegate', 'preemptive'].includes(key)) {
-      throw optionError(`kerberos.${key}`, 'unknown per-request option (spn, mutual, delegate, preemptive)');
+    if (!['spn', 'mutual', 'delegate', 'preemptive', 'session'].includes(key)) {
+      throw optionError(`kerberos.${key}`, 'unknown per-request option (spn, mutual, delegate, preemptive, session)');
     }
   }
   if (v.spn !== undefined)
@@ -238,6 +256,7 @@ export function resolveRequestOptions(value: unknown): KerberosRequestOptions | 
   if (v.mutual !== undefined) out.mutual = oneOf('kerberos.mutual', v.mutual, MUTUAL_MODES);
   if (v.delegate !== undefined) out.delegate = boolean('kerberos.delegate', v.delegate);
   if (v.preemptive !== undefined) out.preemptive = boolean('kerberos.preemptive', v.preemptive);
+  if (v.session !== undefined) out.session = boolean('kerberos.session', v.session);
   return out;
 }
 

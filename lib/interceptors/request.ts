@@ -43,10 +43,17 @@ async function signForOrigin(
   if (ownResend(config, ORIGIN) || callerAuthorizes(config)) return;
   const url = requestUrl(config);
   if (url === undefined) return;
+  // ── Session hook (lib/core/session.ts): a request that can go on the origin's session
+  // gets no token; one that would mint waits for a first handshake already under way. ──
+  const preempts = mayPreempt(ctx, requestOptions, url);
+  if (requestOptions.session !== false && (ctx.options.hosts === undefined || ctx.options.hosts.matches(url))) {
+    const own = requestOptions.session ?? ctx.options.session;
+    if (await ctx.sessions.use(config, url, own, preempts)) return;
+  }
   // Most requests to hosts that get nothing up front end here, before any SPN work (a CNAME
   // lookup, the caller's `spn` function). Per-request `spn`/`delegate` still go on, to be
   // checked against `hosts`.
-  if (!mayPreempt(ctx, requestOptions, url) && requestOptions.spn === undefined && requestOptions.delegate !== true) {
+  if (!preempts && requestOptions.spn === undefined && requestOptions.delegate !== true) {
     debug('request to %s: no token up front', url.origin);
     return;
   }
@@ -63,7 +70,10 @@ async function signForOrigin(
     debug('request to %s: %s, SPN %s', url.origin, how, plan.spn);
   }
   if (!plan.preemptive) return;
-  const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
+  // A request that leads the first handshake with a session server mints no spare token:
+  // the next requests will go on the session.
+  const pool = ctx.sessions.involves(config) ? undefined : ctx.pool;
+  const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, pool), config);
   config.headers.set('Authorization', `Negotiate ${token}`);
   setNegotiation(config, negotiation);
   guardRedirects(config);

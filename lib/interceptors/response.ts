@@ -1,4 +1,4 @@
-import { isAxiosError, type AxiosResponse } from 'axios';
+import { isAxiosError, type AxiosError, type AxiosResponse } from 'axios';
 import { answerChallenge } from '../core/challenge-handler';
 import type { PluginContext } from '../core/context';
 import { negotiationOf, responseUrl } from '../core/config';
@@ -7,6 +7,7 @@ import { ORIGIN, type Party, PROXY } from '../core/party';
 import { isKerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import { redactAxiosError } from '../core/redact';
+import { resolveRequestOptions } from '../options';
 
 /**
  * The response interceptors. A 401 (or a proxy's 407) with a Negotiate challenge is answered
@@ -17,13 +18,25 @@ import { redactAxiosError } from '../core/redact';
 export function createResponseInterceptors(ctx: PluginContext) {
   async function onFulfilled(response: AxiosResponse): Promise<AxiosResponse> {
     const party = partyFor(response.status);
-    if (party !== undefined) return (await handleChallenge(response, party)) ?? response;
-    await settle(response, false);
-    return response;
+    try {
+      if (party !== undefined) return (await handleChallenge(response, party)) ?? response;
+      await settle(response, false);
+      return response;
+    } finally {
+      ctx.sessions.release(response.config); // session hook: a first handshake that ended
+    }
   }
 
   async function onRejected(error: unknown): Promise<AxiosResponse> {
     if (!isAxiosError(error)) throw error;
+    try {
+      return await rejected(error);
+    } finally {
+      ctx.sessions.release(error.config); // session hook: a first handshake that ended
+    }
+  }
+
+  async function rejected(error: AxiosError): Promise<AxiosResponse> {
     const party = partyFor(error.response?.status);
     if (party !== undefined) {
       const answered = await handleChallenge(error.response as AxiosResponse, party);
@@ -36,6 +49,8 @@ export function createResponseInterceptors(ctx: PluginContext) {
   }
 
   async function handleChallenge(response: AxiosResponse, party: Party): Promise<AxiosResponse | undefined> {
+    // Session hook: a 401 to a request sent on a session ends that session.
+    if (party === ORIGIN) ctx.sessions.challenged(response.config);
     try {
       return await answerChallenge(ctx, response, party);
     } catch (error) {
@@ -60,6 +75,7 @@ export function createResponseInterceptors(ctx: PluginContext) {
    * leave it off error pages, and the caller gets an error either way.
    */
   async function settle(response: AxiosResponse, errorStatus: boolean): Promise<void> {
+    let authenticated = false;
     for (const party of [PROXY, ORIGIN]) {
       const negotiation = negotiationOf(response.config, party);
       // Settled already in an inner pass (our re-send, or another interceptor's retry that
@@ -83,6 +99,23 @@ export function createResponseInterceptors(ctx: PluginContext) {
       // Only origins outside a `hosts` list are pre-empted from memory (listed ones always are).
       const remember = party === ORIGIN && !errorStatus && ctx.options.preemptive && ctx.options.hosts === undefined;
       if (remember) ctx.memory.add(url.origin);
+      // The server proved itself: its token verified, or TLS did (mutual 'disabled' checks nothing).
+      if (party === ORIGIN) {
+        authenticated =
+          url.protocol === 'https:' ||
+          (negotiation.mutual !== 'disabled' &&
+            readNegotiate(response.headers[party.challengeHeader]).kind === 'token');
+      }
+    }
+    // Session hook (lib/core/session.ts): keep the cookies of an authenticated response,
+    // learn whether a request sent on a session was served.
+    if (authenticated || ctx.sessions.involves(response.config)) {
+      const url = responseUrl(response);
+      const requestOptions = resolveRequestOptions((response.config as { kerberos?: unknown }).kerberos);
+      if (url !== undefined && requestOptions !== false && requestOptions.session !== false) {
+        const own = requestOptions.session ?? ctx.options.session;
+        ctx.sessions.settle(response, url, authenticated, own, errorStatus);
+      }
     }
   }
 

@@ -1,0 +1,260 @@
+import axios from 'axios';
+import { wrapper } from 'axios-cookiejar-support';
+import { CookieJar } from 'tough-cookie';
+import { createPlugin } from '../../lib/plugin';
+import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
+import { FakeGss } from '../helpers/fake-gss';
+import { sessionAcceptor } from '../helpers/session-acceptor';
+import { negotiateToken, startServer, type TestServer } from '../helpers/server';
+import { guardEachTest, leaks, rejectionOf } from '../helpers/security';
+import '../../lib/augment';
+
+const { track } = guardEachTest();
+
+async function serve(handler: Parameters<typeof startServer>[0], host?: string): Promise<TestServer> {
+  return track(await startServer(handler, host));
+}
+
+function client(server: TestServer, options: KerberosAuthOptions, gss = new FakeGss()) {
+  const api = axios.create({ baseURL: server.url });
+  const handle = createPlugin(resolveOptions(options), gss).install(api);
+  return { api, gss, handle };
+}
+
+async function sequentially(count: number, request: () => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < count; i++) await request();
+}
+
+describe('session: true', () => {
+  it('authenticates once and sends the session cookie instead of a token afterwards', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve(acceptor.handler);
+    const { api, gss } = client(server, { hosts: '127.0.0.1', session: true });
+    await sequentially(20, () => api.get('/x'));
+    expect(acceptor.stats).toEqual({ tokens: 1, challenges: 0, onSession: 19 });
+    expect(gss.contexts).toHaveLength(1);
+    expect(server.requests.slice(1).every((r) => r.headers.authorization === undefined)).toBe(true);
+    expect(server.requests[1]!.headers.cookie).toMatch(/^hadoop\.auth=[0-9a-f]+$/);
+  });
+
+  it('is off by default: every request gets its own token', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve(acceptor.handler);
+    const { api } = client(server, { hosts: '127.0.0.1' });
+    await sequentially(5, () => api.get('/x'));
+    expect(acceptor.stats.tokens).toBe(5);
+    expect(server.requests.every((r) => r.headers.cookie === undefined)).toBe(true);
+  });
+
+  it('sends a token instead for a request with `kerberos: { session: false }`', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve(acceptor.handler);
+    const { api } = client(server, { hosts: '127.0.0.1', session: true });
+    await api.get('/x');
+    await api.get('/x', { kerberos: { session: false } });
+    expect(acceptor.stats.tokens).toBe(2);
+    expect(server.requests[1]!.headers.cookie).toBeUndefined();
+  });
+
+  it('also keeps the session of a host that challenged first (`preemptive: false`)', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve(acceptor.handler);
+    const { api } = client(server, { hosts: '127.0.0.1', session: true, preemptive: false });
+    await sequentially(5, () => api.get('/x'));
+    expect(acceptor.stats).toEqual({ tokens: 1, challenges: 1, onSession: 4 });
+  });
+
+  it('keeps the caller’s own Cookie header next to the session cookie', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve(acceptor.handler);
+    const { api } = client(server, { hosts: '127.0.0.1', session: true });
+    await api.get('/x');
+    await api.get('/x', { headers: { Cookie: 'theme=dark' } });
+    expect(server.requests[1]!.headers.cookie).toMatch(/^theme=dark; hadoop\.auth=/);
+    expect(acceptor.stats.onSession).toBe(1);
+  });
+
+  it('answers a 401 on an expired session with one token and takes the new session', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve(acceptor.handler);
+    const { api, gss } = client(server, { hosts: '127.0.0.1', session: true });
+    await sequentially(3, () => api.get('/x'));
+    acceptor.expire();
+    const response = await api.get('/x');
+    expect(response.data).toEqual({ user: 'alice@FAKE', via: 'token' });
+    await sequentially(3, () => api.get('/x'));
+    expect(acceptor.stats).toEqual({ tokens: 2, challenges: 1, onSession: 5 });
+    expect(gss.contexts).toHaveLength(2);
+    // The re-send carries the token, not the dead cookie.
+    const resend = server.requests[4]!;
+    expect(negotiateToken(resend)).toBeDefined();
+    expect(resend.headers.cookie).toBeUndefined();
+    // One extra round trip for the expiry: 3 + (401 + re-send) + 3.
+    expect(server.requests).toHaveLength(8);
+  });
+
+  it('still holds a request that sent a token to mutual authentication, and keeps no session from it', async () => {
+    const acceptor = sessionAcceptor({ mutualToken: false });
+    const server = await serve(acceptor.handler);
+    const { api } = client(server, { hosts: '127.0.0.1', session: true });
+    // The token-authenticated response has no server token: refused under 'required', and no session from it.
+    await expect(api.get('/x')).rejects.toMatchObject({ code: 'ERR_KERBEROS_MUTUAL_AUTH' });
+    await expect(api.get('/x')).rejects.toMatchObject({ code: 'ERR_KERBEROS_MUTUAL_AUTH' });
+    expect(server.requests.every((r) => r.headers.cookie === undefined)).toBe(true);
+  });
+
+  it('refuses cookies from a response whose server token is missing (a forged 200 on http:)', async () => {
+    // An attacker on the path answers the token with 200 + Set-Cookie and no server token.
+    const server = await serve((_req, res) =>
+      res.writeHead(200, { 'Set-Cookie': 'hadoop.auth=planted; Path=/' }).end('forged'),
+    );
+    const { api } = client(server, { hosts: '127.0.0.1', session: true, mutual: 'optional' });
+    await sequentially(3, () => api.get('/x'));
+    expect(server.requests.every((r) => r.headers.cookie === undefined)).toBe(true);
+    expect(server.requests.every((r) => negotiateToken(r) !== undefined)).toBe(true);
+  });
+
+  it('refuses cookies when mutual authentication is disabled on http:', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve(acceptor.handler);
+    const { api } = client(server, { hosts: '127.0.0.1', session: true, mutual: 'disabled' });
+    await sequentially(3, () => api.get('/x'));
+    expect(acceptor.stats.tokens).toBe(3);
+  });
+
+  it('sends session cookies only to the origin that set them', async () => {
+    const a = sessionAcceptor({ attributes: 'Path=/' });
+    const serverA = await serve(a.handler);
+    const b = sessionAcceptor();
+    const serverB = await serve(b.handler); // same host, another port: another origin
+    const c = sessionAcceptor();
+    const serverC = await serve(c.handler, '127.0.0.2');
+    const gss = new FakeGss();
+    const api = axios.create();
+    createPlugin(resolveOptions({ hosts: ['127.0.0.1', '127.0.0.2'], session: true }), gss).install(api);
+    await api.get(`${serverA.url}/x`);
+    await api.get(`${serverB.url}/x`);
+    await api.get(`${serverC.url}/x`);
+    await api.get(`${serverA.url}/x`);
+    expect(serverB.requests[0]!.headers.cookie).toBeUndefined();
+    expect(serverC.requests[0]!.headers.cookie).toBeUndefined();
+    expect(serverA.requests[1]!.headers.cookie).toMatch(/^hadoop\.auth=/);
+    expect([a.stats.tokens, b.stats.tokens, c.stats.tokens]).toEqual([1, 1, 1]);
+  });
+
+  it('follows the cookie’s Path', async () => {
+    const acceptor = sessionAcceptor({ attributes: 'Path=/app' });
+    const server = await serve(acceptor.handler);
+    const { api } = client(server, { hosts: '127.0.0.1', session: true });
+    await api.get('/app/login');
+    await api.get('/app/data');
+    await api.get('/other');
+    expect(server.requests.map((r) => r.headers.cookie !== undefined)).toEqual([false, true, false]);
+  });
+
+  it('costs a handful of tokens, not one per request, when 16 requests race on the first handshake', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve(acceptor.handler);
+    const gss = new FakeGss();
+    gss.delayMs = 5;
+    const { api } = client(server, { hosts: '127.0.0.1', session: true }, gss);
+    const responses = await Promise.all(Array.from({ length: 16 }, () => api.get('/x')));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect(acceptor.stats.tokens).toBeLessThanOrEqual(2);
+    expect(acceptor.stats.challenges).toBe(0);
+  });
+
+  it('keeps session cookies out of errors', async () => {
+    let fail = false;
+    const acceptor = sessionAcceptor();
+    const server = await serve((req, res) => {
+      if (fail) res.writeHead(500, { 'Set-Cookie': 'hadoop.auth=renewed-secret; Path=/' }).end('boom');
+      else acceptor.handler(req, res);
+    });
+    const { api } = client(server, { hosts: '127.0.0.1', session: true });
+    await api.get('/x');
+    fail = true;
+    const error = await rejectionOf(api.get('/x'));
+    const cookie = server.requests[1]!.headers.cookie!;
+    expect(cookie).toMatch(/^hadoop\.auth=/);
+    expect(leaks(error, [cookie, cookie.split('=')[1]!, 'renewed-secret'])).toEqual([]);
+  });
+
+  it('forgets its sessions on eject()', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve(acceptor.handler);
+    const api = axios.create({ baseURL: server.url });
+    const plugin = createPlugin(resolveOptions({ hosts: '127.0.0.1', session: true }), new FakeGss());
+    plugin.install(api).eject();
+    const handle = plugin.install(api);
+    await api.get('/x');
+    await api.get('/x');
+    handle.eject();
+    plugin.install(api);
+    await api.get('/x');
+    expect(acceptor.stats).toEqual({ tokens: 2, challenges: 0, onSession: 1 });
+  });
+
+  it('works with the fetch adapter', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve(acceptor.handler);
+    const api = axios.create({ baseURL: server.url, adapter: 'fetch' });
+    createPlugin(resolveOptions({ hosts: '127.0.0.1', session: true }), new FakeGss()).install(api);
+    await sequentially(5, () => api.get('/x'));
+    expect(acceptor.stats).toEqual({ tokens: 1, challenges: 0, onSession: 4 });
+  });
+});
+
+describe('with the caller’s own cookie jar (axios-cookiejar-support)', () => {
+  function jarClient(server: TestServer, options: KerberosAuthOptions) {
+    const jar = new CookieJar();
+    const api = wrapper(axios.create({ baseURL: server.url, jar }));
+    const gss = new FakeGss();
+    createPlugin(resolveOptions(options), gss).install(api);
+    return { api, gss, jar };
+  }
+
+  it.each([
+    ['without `session`', {}],
+    ['with `session: true`', { session: true }],
+  ])('stops minting tokens while the jar’s session holds (%s)', async (_title, extra) => {
+    // A server that ignores a token next to a valid cookie and then sends no server token.
+    const acceptor = sessionAcceptor({ cookieWins: true });
+    const server = await serve(acceptor.handler);
+    const { api, gss } = jarClient(server, { hosts: '127.0.0.1', ...extra });
+    await sequentially(10, () => api.get('/x'));
+    expect(acceptor.stats).toEqual({ tokens: 1, challenges: 0, onSession: 9 });
+    expect(gss.contexts).toHaveLength(1);
+    // One Cookie header from the jar, none added by the plugin.
+    expect(server.requests[1]!.headers.cookie).toMatch(/^hadoop\.auth=[0-9a-f]+$/);
+  });
+
+  it('answers a 401 on an expired jar session with a token, and goes back to tokens up front if sessions never take', async () => {
+    const acceptor = sessionAcceptor({ cookieWins: true });
+    const server = await serve(acceptor.handler);
+    const { api } = jarClient(server, { hosts: '127.0.0.1' });
+    await api.get('/x');
+    acceptor.expire();
+    await api.get('/x'); // 401 on the old session, then a token: a new session
+    await api.get('/x'); // on it
+    expect(acceptor.stats).toEqual({ tokens: 2, challenges: 1, onSession: 1 });
+    // Sessions that stop working: after two misses in a row, tokens go up front again.
+    acceptor.expire();
+    await api.get('/x');
+    acceptor.expire();
+    await api.get('/x');
+    acceptor.expire();
+    await api.get('/x');
+    expect(acceptor.stats.challenges).toBe(3);
+    expect(acceptor.stats.tokens).toBe(5);
+  });
+
+  it('costs a handful of tokens when 16 requests race on the first handshake', async () => {
+    const acceptor = sessionAcceptor({ cookieWins: true });
+    const server = await serve(acceptor.handler);
+    const { api } = jarClient(server, { hosts: '127.0.0.1' });
+    const responses = await Promise.all(Array.from({ length: 16 }, () => api.get('/x')));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect(acceptor.stats.tokens).toBeLessThanOrEqual(2);
+  });
+});

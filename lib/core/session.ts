@@ -1,0 +1,282 @@
+import { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { CookieJar } from 'tough-cookie';
+import { debug } from '../debug';
+import { abortable } from './abort';
+
+/**
+ * Kerberos once per session. Many Kerberos-protected servers (Hadoop's AuthenticationFilter,
+ * mod_auth_gssapi with `GssapiUseSessions`, Spring, Tomcat) set a session cookie after the
+ * first SPNEGO handshake and accept it instead of a token until it expires. This module
+ * decides, per origin, when a request can go out on such a session instead of a new token:
+ *
+ * - with `session: true` and no cookie jar of the caller's, from its own in-memory store:
+ *   cookies that an allowed host set on a response whose authentication held (a verified
+ *   server token, or TLS), kept per origin with RFC 6265 rules by tough-cookie;
+ * - with the caller's own jar (axios-cookiejar-support puts it on `config.jar`), from that
+ *   jar, once this origin has set cookies on an authenticated response; learned per origin:
+ *   a 401 on a session answers with a token, and two in a row make the origin pre-emptive
+ *   again for a while.
+ *
+ * While the first handshake with an origin is under way, other requests to it wait for its
+ * session (bounded), so a burst of requests costs one token, not one each.
+ */
+
+/** The config key that says how a request went out (a string key: axios's `mergeConfig` copies those). */
+const SESSION_KEY = 'axiosKerberosSession';
+/** How long an origin whose authenticated responses set no cookie is not waited for. */
+const NO_SESSION_TTL_MS = 10 * 60_000;
+/** Sessions on the caller's jar that end in a 401 this many times in a row are given up. */
+const MAX_MISSES = 2;
+const MAX_ORIGINS = 256;
+
+/** What a request carries: on a session (ours or the caller's jar), or leading the first handshake. */
+interface SessionMark {
+  readonly origin: string;
+  readonly via: 'store' | 'jar' | 'leader';
+  /** The caller's own `Cookie` header, restored when ours is taken off again. */
+  readonly callerCookie: string | undefined;
+}
+
+/** The part of tough-cookie's CookieJar the caller's jar must offer for us to read it. */
+interface ReadableJar {
+  getCookieStringSync(url: string): string;
+}
+
+class OriginSession {
+  /** Our own cookies for this origin (`session: true`); one jar per origin, so none crosses to another. */
+  jar: CookieJar | undefined;
+  /** The first handshake under way: other requests wait for it. */
+  leader: { promise: Promise<void>; release: () => void } | undefined;
+  /** An authenticated response of this origin set a cookie. */
+  setsCookies = false;
+  /** Sessions of the caller's jar that ended in a 401, in a row. */
+  misses = 0;
+  /** Until then, requests to this origin do not wait for a session (it set none). */
+  noSessionUntil = 0;
+  /** Until then, the caller's jar is not trusted to hold a session here (its sessions kept failing). */
+  givenUpUntil = 0;
+}
+
+export class Sessions {
+  readonly #origins = new Map<string, OriginSession>();
+
+  constructor(
+    /** How long a request waits for another request's first handshake with the same origin. */
+    private readonly waitMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Request hook, before a token is minted. True when the request goes out on a session:
+   * then it gets no token (and so has no server token to verify). `own` says whether our
+   * store is on for it (`session`), `wouldMint` whether it is about to get a token up front
+   * (only such a request leads or waits for the first handshake).
+   */
+  async use(config: InternalAxiosRequestConfig, url: URL, own: boolean, wouldMint: boolean): Promise<boolean> {
+    const callerJar = readableJar(config);
+    if (!own && callerJar === undefined) return false;
+    const previous = markOf(config);
+    // Another interceptor's retry of a config that went out on a session: start afresh.
+    if (previous !== undefined) unmark(config, previous);
+    const origin = url.origin;
+    let state = this.#origins.get(origin);
+    if (state?.leader !== undefined && wouldMint) {
+      await this.#waitFor(state.leader.promise, config);
+      state = this.#origins.get(origin);
+    }
+    if (callerJar !== undefined) {
+      // The caller's jar sends its cookies itself (at the socket); we only leave the token off.
+      if (state !== undefined && state.setsCookies && state.givenUpUntil <= this.now() && hasCookie(callerJar, url)) {
+        mark(config, { origin, via: 'jar', callerCookie: undefined });
+        debug('request to %s: on the session in the caller’s cookie jar, no token', origin);
+        return true;
+      }
+    } else {
+      const cookie = state?.jar?.getCookieStringSync(url.href) ?? '';
+      if (cookie !== '') {
+        const headers = config.headers;
+        const callerCookie = headerValue(headers.get('Cookie'));
+        headers.set('Cookie', callerCookie === undefined ? cookie : `${callerCookie}; ${cookie}`);
+        mark(config, { origin, via: 'store', callerCookie });
+        debug('request to %s: on its session, no token', origin);
+        return true;
+      }
+    }
+    const now = this.now();
+    if (
+      wouldMint &&
+      state?.leader === undefined &&
+      (state?.noSessionUntil ?? 0) <= now &&
+      (state?.givenUpUntil ?? 0) <= now
+    ) {
+      state ??= this.#state(origin);
+      let release!: () => void;
+      const promise = new Promise<void>((resolve) => (release = resolve));
+      const leader = { promise, release };
+      state.leader = leader;
+      const owner = state;
+      leader.release = () => {
+        if (owner.leader === leader) owner.leader = undefined;
+        release();
+      };
+      mark(config, { origin, via: 'leader', callerCookie: undefined });
+    }
+    return false;
+  }
+
+  /**
+   * Response hook for a 401 from the origin, before it is answered with a token. A request
+   * that went out on a session finds it expired or revoked: our cookies for the origin are
+   * dropped and our `Cookie` header is taken off the re-send; for the caller's jar, the miss
+   * is counted (its stale cookie still goes out, which servers ignore next to a token).
+   */
+  challenged(config: InternalAxiosRequestConfig): void {
+    const sent = markOf(config);
+    if (sent === undefined || sent.via === 'leader') return;
+    unmark(config, sent);
+    const state = this.#origins.get(sent.origin);
+    if (state === undefined) return;
+    if (sent.via === 'store') {
+      state.jar = undefined;
+      debug('401 from %s on its session: session dropped, answering with a token', sent.origin);
+    } else if (++state.misses >= MAX_MISSES) {
+      state.misses = 0;
+      state.givenUpUntil = this.now() + NO_SESSION_TTL_MS;
+      debug('401 from %s on the caller’s cookie jar %d times: tokens up front again', sent.origin, state.misses);
+    }
+  }
+
+  /**
+   * Response hook for a final response of the origin. `authenticated`: the request carried
+   * our token and the response's authentication held (a verified server token, or TLS).
+   * Cookies are only taken from such a response, or over TLS from one to a request that
+   * went out on our session; never from a plain-http response nothing vouches for.
+   */
+  settle(response: AxiosResponse, url: URL, authenticated: boolean, own: boolean, errorStatus: boolean): void {
+    const sent = markOf(response.config);
+    const state = this.#origins.get(url.origin);
+    if (sent !== undefined && sent.via !== 'leader' && state !== undefined && sent.origin === url.origin) {
+      if (!errorStatus) state.misses = 0;
+      authenticated ||= sent.via === 'store' && url.protocol === 'https:';
+    }
+    if (authenticated && !errorStatus) this.#keep(response, url, own && readableJar(response.config) === undefined);
+    if (sent?.via === 'leader') {
+      // The first handshake ended without a session: later requests do not wait for one.
+      const after = this.#origins.get(sent.origin);
+      if (after !== undefined && !after.setsCookies) after.noSessionUntil = this.now() + NO_SESSION_TTL_MS;
+      this.release(response.config);
+    }
+  }
+
+  /** True when the request went out on a session or led a first handshake. */
+  involves(config: InternalAxiosRequestConfig): boolean {
+    return markOf(config) !== undefined;
+  }
+
+  /** Ends the first handshake a request led (any outcome), so the requests waiting go on. */
+  release(config: InternalAxiosRequestConfig | undefined): void {
+    const sent = markOf(config);
+    if (sent?.via !== 'leader') return;
+    this.#origins.get(sent.origin)?.leader?.release();
+  }
+
+  /** Forgets every session (eject()). */
+  clear(): void {
+    for (const state of this.#origins.values()) state.leader?.release();
+    this.#origins.clear();
+  }
+
+  #keep(response: AxiosResponse, url: URL, intoStore: boolean): void {
+    const setCookie = setCookieHeaders(response.headers['set-cookie']);
+    const state = this.#state(url.origin);
+    if (setCookie.length === 0) {
+      // Sessions did not take: no cookie, and none kept from before. Requests to this
+      // origin no longer wait for one (for a while).
+      if (!state.setsCookies) state.noSessionUntil = this.now() + NO_SESSION_TTL_MS;
+      return;
+    }
+    state.setsCookies = true;
+    state.noSessionUntil = 0;
+    if (!intoStore) return;
+    // A cookie with a Domain attribute for another domain is refused by tough-cookie (RFC 6265
+    // section 5.3 step 6); one jar per origin keeps cookies from crossing ports and schemes.
+    state.jar ??= new CookieJar();
+    for (const value of setCookie) state.jar.setCookieSync(value, url.href, { ignoreError: true });
+    debug('%s set %d cookie(s) on an authenticated response: kept for its session', url.origin, setCookie.length);
+  }
+
+  #state(origin: string): OriginSession {
+    let state = this.#origins.get(origin);
+    if (state === undefined) {
+      state = new OriginSession();
+      this.#origins.set(origin, state);
+      if (this.#origins.size > MAX_ORIGINS) {
+        const [oldest, dropped] = this.#origins.entries().next().value as [string, OriginSession];
+        dropped.leader?.release();
+        this.#origins.delete(oldest);
+      }
+    }
+    return state;
+  }
+
+  async #waitFor(leader: Promise<void>, config: InternalAxiosRequestConfig): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const bounded = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.waitMs);
+      timer.unref();
+    });
+    try {
+      await abortable(Promise.race([leader, bounded]), config);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** How the request went out, if on a session or leading one. */
+function markOf(config: InternalAxiosRequestConfig | undefined): SessionMark | undefined {
+  return (config as Record<string, unknown> | undefined)?.[SESSION_KEY] as SessionMark | undefined;
+}
+
+function mark(config: InternalAxiosRequestConfig, value: SessionMark): void {
+  (config as unknown as Record<string, unknown>)[SESSION_KEY] = value;
+}
+
+/** Takes our `Cookie` header off again (the caller's own one stays) and forgets the mark. */
+function unmark(config: InternalAxiosRequestConfig, sent: SessionMark): void {
+  (config as unknown as Record<string, unknown>)[SESSION_KEY] = undefined;
+  if (sent.via !== 'store') return;
+  const headers = config.headers instanceof AxiosHeaders ? config.headers : undefined;
+  if (sent.callerCookie === undefined) headers?.delete('Cookie');
+  else headers?.set('Cookie', sent.callerCookie);
+}
+
+/** True when the request carries cookies of a session (ours or the caller's jar): errors hide them. */
+export function sentOnSession(config: InternalAxiosRequestConfig | undefined): 'store' | 'jar' | undefined {
+  const sent = markOf(config);
+  return sent === undefined || sent.via === 'leader' ? undefined : sent.via;
+}
+
+/** The caller's own cookie jar (axios-cookiejar-support's `jar`), if we can read it synchronously. */
+function readableJar(config: InternalAxiosRequestConfig): ReadableJar | undefined {
+  const jar = (config as { jar?: unknown }).jar;
+  if (jar === undefined || jar === null || typeof jar !== 'object') return undefined;
+  return typeof (jar as Partial<ReadableJar>).getCookieStringSync === 'function' ? (jar as ReadableJar) : undefined;
+}
+
+function hasCookie(jar: ReadableJar, url: URL): boolean {
+  try {
+    return jar.getCookieStringSync(url.href) !== '';
+  } catch {
+    return false; // an asynchronous store: the jar cannot be read here, so the token goes out
+  }
+}
+
+function headerValue(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function setCookieHeaders(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
