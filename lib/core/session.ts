@@ -28,6 +28,8 @@ const NO_SESSION_TTL_MS = 10 * 60_000;
 /** Sessions on the caller's jar that end in a 401 this many times in a row are given up. */
 const MAX_MISSES = 2;
 const MAX_ORIGINS = 256;
+/** Cookie headers cached per origin (one per path). */
+const MAX_PATHS = 64;
 
 /** What a request carries: on a session (ours or the caller's jar), or leading the first handshake. */
 interface SessionMark {
@@ -45,6 +47,12 @@ interface ReadableJar {
 class OriginSession {
   /** Our own cookies for this origin (`session: true`); one jar per origin, so none crosses to another. */
   jar: CookieJar | undefined;
+  /**
+   * The jar's Cookie header per path, until the first of its cookies expires: asking
+   * tough-cookie on every request (public-suffix and path matching, sorting) was most of
+   * the plugin's own cost on the session path. Emptied whenever the jar changes.
+   */
+  readonly header = new Map<string, { value: string; until: number }>();
   /** The first handshake under way: other requests wait for it. */
   leader: { promise: Promise<void>; release: () => void } | undefined;
   /** An authenticated response of this origin set a cookie. */
@@ -92,7 +100,7 @@ export class Sessions {
         return true;
       }
     } else {
-      const cookie = state?.jar?.getCookieStringSync(url.href) ?? '';
+      const cookie = state === undefined ? '' : this.#cookieHeader(state, url);
       if (cookie !== '') {
         const headers = config.headers;
         const callerCookie = headerValue(headers.get('Cookie'));
@@ -138,6 +146,7 @@ export class Sessions {
     if (state === undefined) return;
     if (sent.via === 'store') {
       state.jar = undefined;
+      state.header.clear();
       debug('401 from %s on its session: session dropped, answering with a token', sent.origin);
     } else if (++state.misses >= MAX_MISSES) {
       state.misses = 0;
@@ -168,9 +177,18 @@ export class Sessions {
     }
   }
 
-  /** True when the request went out on a session or led a first handshake. */
-  involves(config: InternalAxiosRequestConfig): boolean {
-    return markOf(config) !== undefined;
+  /**
+   * Whether the final response of this request has anything to tell the sessions: it went out
+   * on a session or led a first handshake, or it may set a session (ours is on, or the caller
+   * has a jar). Cheap, so that requests without sessions pay nothing more.
+   */
+  concerns(config: InternalAxiosRequestConfig, own: boolean): boolean {
+    return markOf(config) !== undefined || own || readableJar(config) !== undefined;
+  }
+
+  /** True when the request leads the first handshake with its origin. */
+  leads(config: InternalAxiosRequestConfig): boolean {
+    return markOf(config)?.via === 'leader';
   }
 
   /** Ends the first handshake a request led (any outcome), so the requests waiting go on. */
@@ -202,7 +220,22 @@ export class Sessions {
     // section 5.3 step 6); one jar per origin keeps cookies from crossing ports and schemes.
     state.jar ??= new CookieJar();
     for (const value of setCookie) state.jar.setCookieSync(value, url.href, { ignoreError: true });
+    state.header.clear();
     debug('%s set %d cookie(s) on an authenticated response: kept for its session', url.origin, setCookie.length);
+  }
+
+  #cookieHeader(state: OriginSession, url: URL): string {
+    if (state.jar === undefined) return '';
+    const now = this.now();
+    const cached = state.header.get(url.pathname);
+    if (cached !== undefined && cached.until > now) return cached.value;
+    const cookies = state.jar.getCookiesSync(url.href);
+    const value = cookies.map((cookie) => cookie.cookieString()).join('; ');
+    let until = Infinity;
+    for (const cookie of cookies) until = Math.min(until, cookie.expiryTime() ?? Infinity);
+    if (state.header.size >= MAX_PATHS) state.header.clear();
+    state.header.set(url.pathname, { value, until });
+    return value;
   }
 
   #state(origin: string): OriginSession {

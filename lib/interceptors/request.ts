@@ -72,7 +72,7 @@ async function signForOrigin(
   if (!plan.preemptive) return;
   // A request that leads the first handshake with a session server mints no spare token:
   // the next requests will go on the session.
-  const pool = ctx.sessions.involves(config) ? undefined : ctx.pool;
+  const pool = ctx.sessions.leads(config) ? undefined : ctx.pool;
   const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, pool), config);
   config.headers.set('Authorization', `Negotiate ${token}`);
   setNegotiation(config, negotiation);

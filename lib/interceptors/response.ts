@@ -3,6 +3,7 @@ import { answerChallenge } from '../core/challenge-handler';
 import type { PluginContext } from '../core/context';
 import { negotiationOf, responseUrl } from '../core/config';
 import { verifyMutual } from '../core/mutual';
+import type { Negotiation } from '../core/negotiation';
 import { ORIGIN, type Party, PROXY } from '../core/party';
 import { isKerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
@@ -75,7 +76,7 @@ export function createResponseInterceptors(ctx: PluginContext) {
    * leave it off error pages, and the caller gets an error either way.
    */
   async function settle(response: AxiosResponse, errorStatus: boolean): Promise<void> {
-    let authenticated = false;
+    let verified: Negotiation | undefined;
     for (const party of [PROXY, ORIGIN]) {
       const negotiation = negotiationOf(response.config, party);
       // Settled already in an inner pass (our re-send, or another interceptor's retry that
@@ -99,24 +100,21 @@ export function createResponseInterceptors(ctx: PluginContext) {
       // Only origins outside a `hosts` list are pre-empted from memory (listed ones always are).
       const remember = party === ORIGIN && !errorStatus && ctx.options.preemptive && ctx.options.hosts === undefined;
       if (remember) ctx.memory.add(url.origin);
-      // The server proved itself: its token verified, or TLS did (mutual 'disabled' checks nothing).
-      if (party === ORIGIN) {
-        authenticated =
-          url.protocol === 'https:' ||
-          (negotiation.mutual !== 'disabled' &&
-            readNegotiate(response.headers[party.challengeHeader]).kind === 'token');
-      }
+      if (party === ORIGIN) verified = negotiation;
     }
-    // Session hook (lib/core/session.ts): keep the cookies of an authenticated response,
-    // learn whether a request sent on a session was served.
-    if (authenticated || ctx.sessions.involves(response.config)) {
-      const url = responseUrl(response);
-      const requestOptions = resolveRequestOptions((response.config as { kerberos?: unknown }).kerberos);
-      if (url !== undefined && requestOptions !== false && requestOptions.session !== false) {
-        const own = requestOptions.session ?? ctx.options.session;
-        ctx.sessions.settle(response, url, authenticated, own, errorStatus);
-      }
-    }
+    // ── Session hook (lib/core/session.ts): keep the cookies of an authenticated response,
+    // and learn whether a request sent on a session was served. ──
+    const requestOptions = resolveRequestOptions((response.config as { kerberos?: unknown }).kerberos);
+    if (requestOptions === false || requestOptions.session === false) return;
+    const own = requestOptions.session ?? ctx.options.session;
+    if (!ctx.sessions.concerns(response.config, own)) return;
+    const url = responseUrl(response);
+    if (url === undefined) return;
+    // The server proved itself: TLS did, or its token completed our context (mutual
+    // 'disabled' asks for no token and checks nothing).
+    const authenticated =
+      verified !== undefined && (url.protocol === 'https:' || (verified.mutual !== 'disabled' && verified.complete));
+    ctx.sessions.settle(response, url, authenticated, own, errorStatus);
   }
 
   return { onFulfilled, onRejected };
