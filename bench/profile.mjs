@@ -13,7 +13,8 @@ import { createSessionContenders } from './lib/sessions.mjs';
 function contender(name, agent) {
   if (name === 'plugin-pre') {
     const api = axios.create({ httpAgent: agent });
-    kerberosAuth({ hosts: 'localhost' }).install(api);
+    // PLUGIN_OPTIONS (JSON) adds options, to see what one costs: '{"prefetch":false}'.
+    kerberosAuth({ hosts: 'localhost', ...JSON.parse(process.env.PLUGIN_OPTIONS ?? '{}') }).install(api);
     return { path: 'negotiate', send: (url) => api.get(url) };
   }
   if (name === 'hand') {
@@ -42,7 +43,11 @@ function summary(file) {
     const { callFrame: f } = byId.get(id);
     const url = f.url || '(native)';
     const group = url.includes('node_modules/')
-      ? url.slice(url.lastIndexOf('node_modules/') + 13).split('/').slice(0, url.includes('/@') ? 2 : 1).join('/')
+      ? url
+          .slice(url.lastIndexOf('node_modules/') + 13)
+          .split('/')
+          .slice(0, url.includes('/@') ? 2 : 1)
+          .join('/')
       : url.startsWith('node:')
         ? 'node:' + url.slice(5).split('/')[0]
         : url.includes('/dist/')
