@@ -152,6 +152,25 @@ describe('session: true', () => {
     expect(server.requests.map((r) => r.headers.cookie !== undefined)).toEqual([false, true, false]);
   });
 
+  it('keeps the cookie to its origin and path across redirects', async () => {
+    const other = await serve((_req, res) => res.writeHead(200).end('other'), '127.0.0.2');
+    const acceptor = sessionAcceptor({ attributes: 'Path=/app' });
+    const server = await serve((req, res) => {
+      if (req.url === '/app/to-public') res.writeHead(302, { Location: '/public' }).end();
+      else if (req.url === '/app/to-subdomain') res.writeHead(302, { Location: `${other.url}/x` }).end();
+      else if (req.url === '/public') res.writeHead(200).end('public');
+      else acceptor.handler(req, res);
+    });
+    const { api } = client(server, { hosts: '127.0.0.1', session: true });
+    await api.get('/app/login');
+    await api.get('/app/to-public');
+    await api.get('/app/to-subdomain', { headers: { Cookie: 'theme=dark' } });
+    const publicHop = server.requests.find((r) => r.url === '/public')!;
+    expect(server.requests.find((r) => r.url === '/app/to-public')!.headers.cookie).toMatch(/^hadoop\.auth=/);
+    expect(publicHop.headers.cookie).toBeUndefined();
+    expect(other.requests[0]!.headers.cookie ?? '').not.toContain('hadoop.auth');
+  });
+
   it('costs a handful of tokens, not one per request, when 16 requests race on the first handshake', async () => {
     const acceptor = sessionAcceptor();
     const server = await serve(acceptor.handler);

@@ -101,11 +101,12 @@ export class Sessions {
       }
     } else {
       const cookie = state === undefined ? '' : this.#cookieHeader(state, url);
-      if (cookie !== '') {
+      if (state !== undefined && cookie !== '') {
         const headers = config.headers;
         const callerCookie = headerValue(headers.get('Cookie'));
-        headers.set('Cookie', callerCookie === undefined ? cookie : `${callerCookie}; ${cookie}`);
+        headers.set('Cookie', joinCookies(callerCookie, cookie));
         mark(config, { origin, via: 'store', callerCookie });
+        this.#guardRedirects(config, state);
         debug('request to %s: on its session, no token', origin);
         return true;
       }
@@ -224,6 +225,30 @@ export class Sessions {
     debug('%s set %d cookie(s) on an authenticated response: kept for its session', url.origin, setCookie.length);
   }
 
+  /**
+   * Keeps the session's cookies to their origin and path across redirects (Node's http adapter,
+   * follow-redirects): on each hop our cookies are recomputed for the new URL, and dropped for
+   * another origin. follow-redirects keeps a `Cookie` header on same-host and subdomain hops,
+   * and axios 1.7.9 (the low end of the peer range) adds no check of its own. The fetch
+   * adapter drops `Cookie` on cross-origin redirects itself (undici's HTTP-redirect fetch).
+   */
+  #guardRedirects(config: InternalAxiosRequestConfig, state: OriginSession): void {
+    const previous = config.beforeRedirect;
+    const guard: RedirectHook = (options, response, request) => {
+      const sent = markOf(config);
+      const headers = (options as RedirectOptions).headers;
+      if (sent?.via === 'store' && headers !== undefined) {
+        for (const name of Object.keys(headers)) if (name.toLowerCase() === 'cookie') delete headers[name];
+        const target = parseUrl((options as RedirectOptions).href);
+        const ours = target !== undefined && target.origin === sent.origin ? this.#cookieHeader(state, target) : '';
+        const value = joinCookies(sent.callerCookie, ours);
+        if (value !== '') headers.Cookie = value;
+      }
+      previous?.(options, response, request);
+    };
+    config.beforeRedirect = guard;
+  }
+
   #cookieHeader(state: OriginSession, url: URL): string {
     if (state.jar === undefined) return '';
     const now = this.now();
@@ -302,6 +327,22 @@ function hasCookie(jar: ReadableJar, url: URL): boolean {
     return jar.getCookieStringSync(url.href) !== '';
   } catch {
     return false; // an asynchronous store: the jar cannot be read here, so the token goes out
+  }
+}
+
+type RedirectHook = NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
+type RedirectOptions = Parameters<RedirectHook>[0] & { href?: string; headers?: Record<string, unknown> };
+
+function joinCookies(callerCookie: string | undefined, ours: string): string {
+  if (callerCookie === undefined) return ours;
+  return ours === '' ? callerCookie : `${callerCookie}; ${ours}`;
+}
+
+function parseUrl(href: string | undefined): URL | undefined {
+  try {
+    return href === undefined ? undefined : new URL(href);
+  } catch {
+    return undefined;
   }
 }
 
