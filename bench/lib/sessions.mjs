@@ -14,6 +14,7 @@ import { handWrittenGet, runNodeBatch } from './node-contenders.mjs';
 import { curlContender } from './external.mjs';
 import { addBatch, newRecord, summarize } from './stats.mjs';
 
+const RUN = Date.now().toString(36);
 const REALM_SH = fileURLToPath(new URL('../../scripts/realm.sh', import.meta.url));
 
 /**
@@ -94,7 +95,8 @@ async function expiry(inFlight, log) {
   const api = axios.create({ httpAgent: new http.Agent({ keepAlive: false }) });
   kerberosAuth({ hosts: 'localhost', session: true }).install(api);
   const contender = { name: 's-plugin-exp', path: 'session', send: (url) => api.get(url) };
-  const phaseName = `exp${inFlight}`;
+  // Tagged with the run, so a second run against the same realm counts only its own lines.
+  const phaseName = `exp${inFlight}-${RUN}`;
   await runBatch(contender, `${phaseName}-before`, 20, 1);
   execFileSync('bash', [REALM_SH, 'rotate-session-key', process.env.REALM_DIR], { stdio: 'ignore' });
   log(`sessions: session key rotated, ${inFlight} in flight`);

@@ -76,7 +76,7 @@ export function createResponseInterceptors(ctx: PluginContext) {
    * leave it off error pages, and the caller gets an error either way.
    */
   async function settle(response: AxiosResponse, errorStatus: boolean): Promise<void> {
-    let verified: Negotiation | undefined;
+    let verified: { negotiation: Negotiation; url: URL } | undefined;
     for (const party of [PROXY, ORIGIN]) {
       const negotiation = negotiationOf(response.config, party);
       // Settled already in an inner pass (our re-send, or another interceptor's retry that
@@ -100,7 +100,7 @@ export function createResponseInterceptors(ctx: PluginContext) {
       // Only origins outside a `hosts` list are pre-empted from memory (listed ones always are).
       const remember = party === ORIGIN && !errorStatus && ctx.options.preemptive && ctx.options.hosts === undefined;
       if (remember) ctx.memory.add(url.origin);
-      if (party === ORIGIN) verified = negotiation;
+      if (party === ORIGIN) verified = { negotiation, url };
     }
     // ── Session hook (lib/core/session.ts): keep the cookies of an authenticated response,
     // and learn whether a request sent on a session was served. ──
@@ -108,12 +108,13 @@ export function createResponseInterceptors(ctx: PluginContext) {
     if (requestOptions === false || requestOptions.session === false) return;
     const own = requestOptions.session ?? ctx.options.session;
     if (!ctx.sessions.concerns(response.config, own)) return;
-    const url = responseUrl(response);
+    const url = verified?.url ?? responseUrl(response);
     if (url === undefined) return;
     // The server proved itself: TLS did, or its token completed our context (mutual
     // 'disabled' asks for no token and checks nothing).
     const authenticated =
-      verified !== undefined && (url.protocol === 'https:' || (verified.mutual !== 'disabled' && verified.complete));
+      verified !== undefined &&
+      (url.protocol === 'https:' || (verified.negotiation.mutual !== 'disabled' && verified.negotiation.complete));
     ctx.sessions.settle(response, url, authenticated, own, errorStatus);
   }
 
