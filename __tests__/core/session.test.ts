@@ -1,11 +1,16 @@
 import axios from 'axios';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { wrapper } from 'axios-cookiejar-support';
 import { CookieJar } from 'tough-cookie';
 import { createPlugin } from '../../lib/plugin';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss } from '../helpers/fake-gss';
 import { sessionAcceptor } from '../helpers/session-acceptor';
-import { negotiateToken, startServer, type TestServer } from '../helpers/server';
+import { listen, negotiateToken, startServer, type RecordedRequest, type TestServer } from '../helpers/server';
 import { guardEachTest, leaks, rejectionOf } from '../helpers/security';
 import '../../lib/augment';
 
@@ -221,6 +226,54 @@ describe('session: true', () => {
     createPlugin(resolveOptions({ hosts: '127.0.0.1', session: true }), new FakeGss()).install(api);
     await sequentially(5, () => api.get('/x'));
     expect(acceptor.stats).toEqual({ tokens: 1, challenges: 0, onSession: 4 });
+  });
+});
+
+describe('session: true over https:', () => {
+  // A throwaway self-signed certificate for 127.0.0.1, made with the openssl command.
+  let tls: { key: Buffer; cert: Buffer };
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'axios-kerberos-tls-'));
+    try {
+      execFileSync(
+        'openssl',
+        [
+          ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'],
+          ...['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+          ...['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+        ],
+        { stdio: 'ignore' },
+      );
+      tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  async function serveTls(handler: ReturnType<typeof sessionAcceptor>['handler']) {
+    const requests: RecordedRequest[] = [];
+    const server = createHttpsServer(tls, (req, res) => {
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.alloc(0),
+      };
+      requests.push(recorded);
+      req.resume().on('end', () => handler(recorded, res));
+    });
+    const { port, close } = track(await listen(server));
+    const api = axios.create({ baseURL: `https://127.0.0.1:${port}`, httpsAgent: new HttpsAgent({ ca: tls.cert }) });
+    return { api, requests, close };
+  }
+
+  it('keeps the session of a server that sends no token, since TLS authenticated it (mutual optional)', async () => {
+    const acceptor = sessionAcceptor({ mutualToken: false });
+    const { api, requests } = await serveTls(acceptor.handler);
+    createPlugin(resolveOptions({ hosts: '127.0.0.1', session: true }), new FakeGss()).install(api);
+    await sequentially(5, () => api.get('/x'));
+    expect(acceptor.stats).toEqual({ tokens: 1, challenges: 0, onSession: 4 });
+    expect(requests[1]!.headers.cookie).toMatch(/^hadoop\.auth=/);
   });
 });
 
