@@ -37,6 +37,14 @@ interface SessionMark {
   readonly via: 'store' | 'jar' | 'leader';
   /** The caller's own `Cookie` header, restored when ours is taken off again. */
   readonly callerCookie: string | undefined;
+  /** The first handshake this request leads (via 'leader'). */
+  readonly leader?: Leader;
+}
+
+/** A first handshake under way; `release()` lets the requests waiting for it go on. */
+interface Leader {
+  readonly promise: Promise<void>;
+  release(): void;
 }
 
 /** The part of tough-cookie's CookieJar the caller's jar must offer for us to read it. */
@@ -54,7 +62,7 @@ class OriginSession {
    */
   readonly header = new Map<string, { value: string; until: number }>();
   /** The first handshake under way: other requests wait for it. */
-  leader: { promise: Promise<void>; release: () => void } | undefined;
+  leader: Leader | undefined;
   /** An authenticated response of this origin set a cookie. */
   setsCookies = false;
   /** Sessions of the caller's jar that ended in a 401, in a row. */
@@ -118,17 +126,17 @@ export class Sessions {
       (state?.noSessionUntil ?? 0) <= now &&
       (state?.givenUpUntil ?? 0) <= now
     ) {
-      state ??= this.#state(origin);
-      let release!: () => void;
-      const promise = new Promise<void>((resolve) => (release = resolve));
-      const leader = { promise, release };
-      state.leader = leader;
-      const owner = state;
-      leader.release = () => {
-        if (owner.leader === leader) owner.leader = undefined;
-        release();
+      const owner = state ?? this.#state(origin);
+      let resolve!: () => void;
+      const leader: Leader = {
+        promise: new Promise<void>((done) => (resolve = done)),
+        release: () => {
+          if (owner.leader === leader) owner.leader = undefined;
+          resolve();
+        },
       };
-      mark(config, { origin, via: 'leader', callerCookie: undefined });
+      owner.leader = leader;
+      mark(config, { origin, via: 'leader', callerCookie: undefined, leader });
     }
     return false;
   }
@@ -152,7 +160,7 @@ export class Sessions {
     } else if (++state.misses >= MAX_MISSES) {
       state.misses = 0;
       state.givenUpUntil = this.now() + NO_SESSION_TTL_MS;
-      debug('401 from %s on the caller’s cookie jar %d times: tokens up front again', sent.origin, state.misses);
+      debug('401 from %s on the caller’s cookie jar %d times in a row: tokens up front again', sent.origin, MAX_MISSES);
     }
   }
 
@@ -171,9 +179,12 @@ export class Sessions {
     }
     if (authenticated && !errorStatus) this.#keep(response, url, own && readableJar(response.config) === undefined);
     if (sent?.via === 'leader') {
-      // The first handshake ended without a session: later requests do not wait for one.
+      // The first handshake ended in a success without a session: later requests do not wait
+      // for one. (An error status says nothing about sessions; the next request leads again.)
       const after = this.#origins.get(sent.origin);
-      if (after !== undefined && !after.setsCookies) after.noSessionUntil = this.now() + NO_SESSION_TTL_MS;
+      if (!errorStatus && after !== undefined && !after.setsCookies) {
+        after.noSessionUntil = this.now() + NO_SESSION_TTL_MS;
+      }
       this.release(response.config);
     }
   }
@@ -194,9 +205,8 @@ export class Sessions {
 
   /** Ends the first handshake a request led (any outcome), so the requests waiting go on. */
   release(config: InternalAxiosRequestConfig | undefined): void {
-    const sent = markOf(config);
-    if (sent?.via !== 'leader') return;
-    this.#origins.get(sent.origin)?.leader?.release();
+    // Only the handshake this request led: a later one (after this one ended) has its own leader.
+    markOf(config)?.leader?.release();
   }
 
   /** Forgets every session (eject()). */
