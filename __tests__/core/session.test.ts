@@ -301,6 +301,16 @@ describe('with the caller’s own cookie jar (axios-cookiejar-support)', () => {
     expect(server.requests[1]!.headers.cookie).toMatch(/^hadoop\.auth=[0-9a-f]+$/);
   });
 
+  it('works when the plugin is installed before wrapper()', async () => {
+    const acceptor = sessionAcceptor({ cookieWins: true });
+    const server = await serve(acceptor.handler);
+    const api = axios.create({ baseURL: server.url, jar: new CookieJar() });
+    createPlugin(resolveOptions({ hosts: '127.0.0.1' }), new FakeGss()).install(api);
+    wrapper(api);
+    await sequentially(5, () => api.get('/x'));
+    expect(acceptor.stats).toEqual({ tokens: 1, challenges: 0, onSession: 4 });
+  });
+
   it('answers a 401 on an expired jar session with a token, and goes back to tokens up front if sessions never take', async () => {
     const acceptor = sessionAcceptor({ cookieWins: true });
     const server = await serve(acceptor.handler);
