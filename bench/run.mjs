@@ -245,7 +245,7 @@ async function main() {
     console.log(`${describePlan(plan)}\n\n${render(results, options.markdown ? 'markdown' : 'text')}`);
     console.log(`\nKerberos once per session (side by side, one run):\n\n${sessions.text}`);
     console.log(`\nmachine: ${describeLine(results)}\nresults: ${RESULTS_FILE}`);
-    const failed = failures(results);
+    const failed = [...failures(results), ...sessions.errors];
     if (failed.length > 0) throw new Error(`too many failed requests:\n  ${failed.join('\n  ')}`);
   } finally {
     agent.destroy();
