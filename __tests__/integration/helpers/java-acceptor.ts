@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -36,6 +36,7 @@ export async function startJavaAcceptor(cookieLifetimeMs = 10 * 60_000): Promise
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const port = await new Promise<number>((done, fail) => {
+    child.once('error', fail);
     const lines = createInterface({ input: child.stdout });
     lines.once('line', (line) => done(Number(line)));
     child.once('exit', (code) => fail(new Error(`the Java acceptor exited (${code}) before listening`)));
@@ -47,11 +48,13 @@ export async function startJavaAcceptor(cookieLifetimeMs = 10 * 60_000): Promise
     rotate: async () => {
       await fetch(`${url}/_rotate`, { method: 'POST' });
     },
-    close: () =>
-      new Promise<void>((done) => {
+    close: async () => {
+      await new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
         child.once('exit', () => done());
         child.stdin.end(); // the server stops when its stdin closes
-      }),
+      });
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
