@@ -98,6 +98,29 @@ describe('session: true', () => {
     expect(server.requests).toHaveLength(8);
   });
 
+  it('renews an expired session once when 16 requests on it meet the 401 together', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve(acceptor.handler);
+    const gss = new FakeGss();
+    gss.delayMs = 5;
+    const { api } = client(server, { hosts: '127.0.0.1', session: true }, gss);
+    await api.get('/x');
+    acceptor.expire();
+    const responses = await Promise.all(Array.from({ length: 16 }, () => api.get('/x', { data: 'body' })));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    // Each request takes its one extra round trip; one of them renews the session with a token
+    // and the others go again on the new session.
+    expect(acceptor.stats.challenges).toBe(16);
+    expect(acceptor.stats.tokens).toBeLessThanOrEqual(3);
+    expect(acceptor.stats.onSession).toBeGreaterThanOrEqual(13);
+    // A re-send on the renewed session carries the body again, and no token.
+    const again = server.requests.slice(17).filter((r) => r.headers.authorization === undefined);
+    expect(again.length).toBeGreaterThanOrEqual(13);
+    expect(again.every((r) => r.body.toString() === 'body' && /^hadoop\.auth=/.test(r.headers.cookie ?? ''))).toBe(
+      true,
+    );
+  });
+
   it('still holds a request that sent a token to mutual authentication, and keeps no session from it', async () => {
     const acceptor = sessionAcceptor({ mutualToken: false });
     const server = await serve(acceptor.handler);

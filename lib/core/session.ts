@@ -1,7 +1,8 @@
-import { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { AxiosHeaders, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { CookieJar } from 'tough-cookie';
 import { debug } from '../debug';
 import { abortable } from './abort';
+import { isReplayable, STARTED_KEY } from './config';
 
 /**
  * Kerberos once per session. Many Kerberos-protected servers (Hadoop's AuthenticationFilter,
@@ -23,6 +24,8 @@ import { abortable } from './abort';
 
 /** The config key that says how a request went out (a string key: axios's `mergeConfig` copies those). */
 const SESSION_KEY = 'axiosKerberosSession';
+/** Marks the re-send of a request that met an expired session, so it happens once. */
+const RETRY_KEY = 'axiosKerberosSessionRetry';
 /** How long an origin whose authenticated responses set no cookie is not waited for. */
 const NO_SESSION_TTL_MS = 10 * 60_000;
 /** Sessions on the caller's jar that end in a 401 this many times in a row are given up. */
@@ -39,6 +42,8 @@ interface SessionMark {
   readonly callerCookie: string | undefined;
   /** The first handshake this request leads (via 'leader'). */
   readonly leader?: Leader;
+  /** Which of the origin's sessions the request went out on (via 'store'). */
+  readonly generation?: number;
 }
 
 /** A first handshake under way; `release()` lets the requests waiting for it go on. */
@@ -61,8 +66,10 @@ class OriginSession {
    * the plugin's own cost on the session path. Emptied whenever the jar changes.
    */
   readonly header = new Map<string, { value: string; until: number }>();
-  /** The first handshake under way: other requests wait for it. */
+  /** The first handshake under way (or the one renewing an expired session): others wait for it. */
   leader: Leader | undefined;
+  /** Counts the sessions kept for this origin; a request on an older one met an expired session. */
+  generation = 0;
   /** An authenticated response of this origin set a cookie. */
   setsCookies = false;
   /** Sessions of the caller's jar that ended in a 401, in a row. */
@@ -113,7 +120,7 @@ export class Sessions {
         const headers = config.headers;
         const callerCookie = headerValue(headers.get('Cookie'));
         headers.set('Cookie', joinCookies(callerCookie, cookie));
-        mark(config, { origin, via: 'store', callerCookie });
+        mark(config, { origin, via: 'store', callerCookie, generation: state.generation });
         this.#guardRedirects(config, state);
         debug('request to %s: on its session, no token', origin);
         return true;
@@ -126,42 +133,74 @@ export class Sessions {
       (state?.noSessionUntil ?? 0) <= now &&
       (state?.givenUpUntil ?? 0) <= now
     ) {
-      const owner = state ?? this.#state(origin);
-      let resolve!: () => void;
-      const leader: Leader = {
-        promise: new Promise<void>((done) => (resolve = done)),
-        release: () => {
-          if (owner.leader === leader) owner.leader = undefined;
-          resolve();
-        },
-      };
-      owner.leader = leader;
-      mark(config, { origin, via: 'leader', callerCookie: undefined, leader });
+      this.#lead(config, origin, state ?? this.#state(origin));
     }
     return false;
   }
 
   /**
    * Response hook for a 401 from the origin, before it is answered with a token. A request
-   * that went out on a session finds it expired or revoked: our cookies for the origin are
-   * dropped and our `Cookie` header is taken off the re-send; for the caller's jar, the miss
-   * is counted (its stale cookie still goes out, which servers ignore next to a token).
+   * that went out on a session finds it expired or revoked. The first such request drops our
+   * cookies, takes our `Cookie` header off its re-send and leads the renewal (it is answered
+   * with a token); the others, already on the wire with the dead cookie, wait for the new
+   * session and resolve `true`: re-send on it, with no token. For the caller's jar, the miss is
+   * counted (its stale cookie still goes out, which servers ignore next to a token).
    */
-  challenged(config: InternalAxiosRequestConfig): void {
+  async challenged(config: InternalAxiosRequestConfig): Promise<boolean> {
     const sent = markOf(config);
-    if (sent === undefined || sent.via === 'leader') return;
+    if (sent === undefined || sent.via === 'leader') return false;
     unmark(config, sent);
     const state = this.#origins.get(sent.origin);
-    if (state === undefined) return;
-    if (sent.via === 'store') {
+    if (state === undefined) return false;
+    if (sent.via === 'jar') {
+      if (++state.misses >= MAX_MISSES) {
+        state.misses = 0;
+        state.givenUpUntil = this.now() + NO_SESSION_TTL_MS;
+        debug(
+          '401 from %s on the caller’s cookie jar %d times in a row: tokens up front again',
+          sent.origin,
+          MAX_MISSES,
+        );
+      }
+      return false;
+    }
+    const retried = (config as unknown as Record<string, unknown>)[RETRY_KEY] === true;
+    if (!retried && isReplayable(config.data)) {
+      if (state.leader !== undefined) await this.#waitFor(state.leader.promise, config);
+      if (state.generation !== sent.generation && state.jar !== undefined) {
+        debug('401 from %s on an expired session: re-sent on the renewed one', sent.origin);
+        return true;
+      }
+    }
+    if (state.generation === sent.generation) {
       state.jar = undefined;
       state.header.clear();
-      debug('401 from %s on its session: session dropped, answering with a token', sent.origin);
-    } else if (++state.misses >= MAX_MISSES) {
-      state.misses = 0;
-      state.givenUpUntil = this.now() + NO_SESSION_TTL_MS;
-      debug('401 from %s on the caller’s cookie jar %d times in a row: tokens up front again', sent.origin, MAX_MISSES);
     }
+    if (state.leader === undefined) this.#lead(config, sent.origin, state);
+    debug('401 from %s on its session: session dropped, answering with a token', sent.origin);
+    return false;
+  }
+
+  /**
+   * Sends a request that met an expired session again, on the renewed session (the request
+   * interceptor attaches its cookie). Once per request: a 401 on this re-send is answered with
+   * a token. The body already went through `transformRequest` (axios issue #5765), and
+   * `timeout` covers the whole exchange, as for the plugin's other re-sends.
+   */
+  resendOnSession(instance: AxiosInstance, config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
+    const started = (config as unknown as Record<string, unknown>)[STARTED_KEY];
+    let timeout = config.timeout;
+    if (typeof started === 'number' && typeof timeout === 'number' && timeout > 0) {
+      timeout = Math.max(1, timeout - (Date.now() - started));
+    }
+    const next: InternalAxiosRequestConfig = {
+      ...config,
+      headers: new AxiosHeaders(config.headers),
+      transformRequest: [(data: unknown) => data],
+      timeout,
+    };
+    (next as unknown as Record<string, unknown>)[RETRY_KEY] = true;
+    return instance.request(next);
   }
 
   /**
@@ -198,6 +237,20 @@ export class Sessions {
     return markOf(config) !== undefined || own || readableJar(config) !== undefined;
   }
 
+  /** Makes the request the leader of its origin's handshake: others wait for its session. */
+  #lead(config: InternalAxiosRequestConfig, origin: string, owner: OriginSession): void {
+    let resolve!: () => void;
+    const leader: Leader = {
+      promise: new Promise<void>((done) => (resolve = done)),
+      release: () => {
+        if (owner.leader === leader) owner.leader = undefined;
+        resolve();
+      },
+    };
+    owner.leader = leader;
+    mark(config, { origin, via: 'leader', callerCookie: undefined, leader });
+  }
+
   /** True when the request leads the first handshake with its origin. */
   leads(config: InternalAxiosRequestConfig): boolean {
     return markOf(config)?.via === 'leader';
@@ -232,6 +285,7 @@ export class Sessions {
     state.jar ??= new CookieJar();
     for (const value of setCookie) state.jar.setCookieSync(value, url.href, { ignoreError: true });
     state.header.clear();
+    state.generation++;
     debug('%s set %d cookie(s) on an authenticated response: kept for its session', url.origin, setCookie.length);
   }
 

@@ -50,8 +50,11 @@ export function createResponseInterceptors(ctx: PluginContext) {
   }
 
   async function handleChallenge(response: AxiosResponse, party: Party): Promise<AxiosResponse | undefined> {
-    // Session hook: a 401 to a request sent on a session ends that session.
-    if (party === ORIGIN) ctx.sessions.challenged(response.config);
+    // Session hook (lib/core/session.ts): a 401 to a request sent on a session ends that
+    // session; requests that met it after another request renewed it go again on the new one.
+    if (party === ORIGIN && (await ctx.sessions.challenged(response.config))) {
+      return ctx.sessions.resendOnSession(ctx.instance, response.config);
+    }
     try {
       return await answerChallenge(ctx, response, party);
     } catch (error) {
