@@ -121,6 +121,36 @@ describe('session: true', () => {
     );
   });
 
+  it('works with an instance made by another copy of axios (as axios’s ES module build is)', async () => {
+    // A second copy of axios, loaded apart from the one this code imports: its AxiosHeaders is
+    // another class, as with axios's ES module build beside this package's CommonJS code.
+    let otherAxios!: typeof axios;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      otherAxios = (require('axios') as { default: typeof axios }).default;
+    });
+    expect(otherAxios.AxiosHeaders).not.toBe(axios.AxiosHeaders);
+    const acceptor = sessionAcceptor();
+    let fail = false;
+    const server = await serve((req, res) => {
+      if (fail) res.writeHead(500, { 'Set-Cookie': 'hadoop.auth=renewed-secret; Path=/' }).end('boom');
+      else acceptor.handler(req, res);
+    });
+    const api = otherAxios.create({ baseURL: server.url });
+    createPlugin(resolveOptions({ hosts: '127.0.0.1', session: true }), new FakeGss()).install(api);
+    await api.get('/x');
+    acceptor.expire();
+    await Promise.all(Array.from({ length: 4 }, () => api.get('/x')));
+    // The renewing request went with a token only, not the dead cookie as well.
+    const renewal = server.requests.find((r, i) => i > 0 && negotiateToken(r) !== undefined)!;
+    expect(renewal.headers.cookie).toBeUndefined();
+    expect(acceptor.stats.tokens).toBe(2);
+    fail = true;
+    const error = await rejectionOf(api.get('/x'));
+    const cookie = server.requests.at(-1)!.headers.cookie!;
+    expect(leaks(error, [cookie, 'renewed-secret'])).toEqual([]);
+  });
+
   it('still holds a request that sent a token to mutual authentication, and keeps no session from it', async () => {
     const acceptor = sessionAcceptor({ mutualToken: false });
     const server = await serve(acceptor.handler);

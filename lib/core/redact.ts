@@ -1,7 +1,7 @@
-import { AxiosHeaders, type AxiosError } from 'axios';
+import type { AxiosError } from 'axios';
 import { negotiationOf } from './config';
 import { ORIGIN, PROXY } from './party';
-import { sentOnSession } from './session';
+import { headersOf, sentOnSession } from './session';
 
 /** What a spent token is replaced with in errors that reach the caller. */
 export const REDACTED = 'Negotiate [redacted]';
@@ -25,7 +25,7 @@ export function redactAxiosError(error: AxiosError): void {
   for (const party of [ORIGIN, PROXY]) {
     if (negotiationOf(config, party) === undefined) continue;
     ours = true;
-    const headers = config.headers instanceof AxiosHeaders ? config.headers : undefined;
+    const headers = headersOf(config);
     if (headers?.has(party.authorizationHeader) === true) headers.set(party.authorizationHeader, REDACTED);
   }
   // A session cookie is a bearer credential for as long as the session lasts: worth more to
@@ -33,7 +33,7 @@ export function redactAxiosError(error: AxiosError): void {
   const session = sentOnSession(config);
   if (session !== undefined) {
     ours = true;
-    if (session === 'store' && config.headers instanceof AxiosHeaders) config.headers.set('Cookie', REDACTED_COOKIE);
+    if (session === 'store') headersOf(config)?.set('Cookie', REDACTED_COOKIE);
   }
   if (!ours) return;
   const setCookie = error.response?.headers['set-cookie'] as unknown;

@@ -51,7 +51,9 @@ export async function resend(
   (next as unknown as Record<string, unknown>)[RESENDS_KEY] = resends + 1;
   await renewOtherParty(ctx, config, next, party === ORIGIN ? PROXY : ORIGIN);
   attach(next, party, negotiation, token);
-  return ctx.instance.request(next);
+  // Plain headers: axios 1.7 cannot merge an AxiosHeaders of another copy of axios (its ES
+  // module build, beside this CommonJS code) and sends a header named "0" instead.
+  return ctx.instance.request({ ...next, headers: next.headers.toJSON() });
 }
 
 /**

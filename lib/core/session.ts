@@ -1,4 +1,10 @@
-import { AxiosHeaders, type AxiosInstance, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import {
+  type AxiosHeaders,
+  type AxiosInstance,
+  type AxiosRequestConfig,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
 import { CookieJar } from 'tough-cookie';
 import { debug } from '../debug';
 import { abortable } from './abort';
@@ -193,9 +199,10 @@ export class Sessions {
     if (typeof started === 'number' && typeof timeout === 'number' && timeout > 0) {
       timeout = Math.max(1, timeout - (Date.now() - started));
     }
-    const next: InternalAxiosRequestConfig = {
+    const next: AxiosRequestConfig = {
       ...config,
-      headers: new AxiosHeaders(config.headers),
+      // Plain headers, as in resend.ts: axios 1.7 cannot merge another copy's AxiosHeaders.
+      headers: headersOf(config)?.toJSON() ?? config.headers,
       transformRequest: [(data: unknown) => data],
       timeout,
     };
@@ -368,7 +375,7 @@ function mark(config: InternalAxiosRequestConfig, value: SessionMark): void {
 function unmark(config: InternalAxiosRequestConfig, sent: SessionMark): void {
   (config as unknown as Record<string, unknown>)[SESSION_KEY] = undefined;
   if (sent.via !== 'store') return;
-  const headers = config.headers instanceof AxiosHeaders ? config.headers : undefined;
+  const headers = headersOf(config);
   if (sent.callerCookie === undefined) headers?.delete('Cookie');
   else headers?.set('Cookie', sent.callerCookie);
 }
@@ -417,4 +424,18 @@ function headerValue(value: unknown): string | undefined {
 function setCookieHeaders(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+type AxiosHeaderBag = InstanceType<typeof AxiosHeaders>;
+
+/**
+ * The config's headers when they are an AxiosHeaders, of this copy of axios or another: an
+ * instance made by axios's ES module build (or a second installed copy) carries headers of a
+ * class this CommonJS code never sees, so `instanceof` would miss them.
+ */
+export function headersOf(config: InternalAxiosRequestConfig): AxiosHeaderBag | undefined {
+  const headers = config.headers as Partial<AxiosHeaderBag> | undefined;
+  return typeof headers?.has === 'function' && typeof headers.set === 'function' && typeof headers.delete === 'function'
+    ? (headers as AxiosHeaderBag)
+    : undefined;
 }
