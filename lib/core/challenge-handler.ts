@@ -14,8 +14,9 @@ import {
 } from './config';
 import { abortable } from './abort';
 import { Negotiation } from './negotiation';
-import { ORIGIN, type Party, PROXY, proxyUrlOf } from './party';
-import { planProxy, planRequest, type RequestPlan } from './plan';
+import { ORIGIN, type Party, PROXY } from './party';
+import { proxyFor } from './env-proxy';
+import { planProxy, planRequest, proxyNotListed, type RequestPlan } from './plan';
 import { resend } from './resend';
 
 /**
@@ -31,7 +32,7 @@ export async function answerChallenge(
 ): Promise<AxiosResponse | undefined> {
   const offer = readNegotiate(response.headers[party.challengeHeader]);
   if (offer.kind === 'absent') return undefined;
-  const url = party === PROXY ? proxyUrlOf(response.config) : responseUrl(response);
+  const url = party === PROXY ? proxyFor(response.config) : responseUrl(response);
   if (url === undefined) return undefined;
   const previous = negotiationOf(response.config, party);
   debug('%d from %s: Negotiate %s, round %d', party.status, url.origin, offer.kind, previous?.rounds ?? 0);
@@ -50,6 +51,8 @@ export async function answerChallenge(
   const plan = await planFor(ctx, response, url, party);
   if (plan === undefined || !plan.allowed) {
     debug('not answering %s: not in %s', url.origin, party.allowlist);
+    // A proxy asking for Kerberos gets a typed error naming it, never a bare 407.
+    if (party === PROXY && plan !== undefined) throw proxyNotListed(url);
     return undefined;
   }
   if (offer.kind === 'invalid') throw badChallenge(plan, party, offer.reason, response);
@@ -73,9 +76,14 @@ async function planFor(
   url: URL,
   party: Party,
 ): Promise<RequestPlan | undefined> {
-  if (party === PROXY) return planProxy(ctx.options, url, requestUrl(response.config), ctx.platform);
   const requestOptions = resolveRequestOptions((response.config as { kerberos?: unknown }).kerberos);
   if (requestOptions === false) return undefined;
+  if (party === PROXY) {
+    // A 407 to an https: request came from a tunnel the plugin did not open (the caller's own
+    // proxy agent): a Proxy-Authorization header would go inside it, to the origin.
+    if (requestUrl(response.config)?.protocol !== 'http:') return undefined;
+    return planProxy(ctx.options, requestOptions, url, ctx.platform);
+  }
   // A request's own `spn`, `delegate` and `mutual` are for the host it was sent to, not for
   // whatever host a redirect chain ended at.
   // A host outside `hosts` is not answered: no SPN work (CNAME lookup, `spn` function) for it.

@@ -10,7 +10,9 @@ import {
 } from '../core/config';
 import { abortable } from '../core/abort';
 import { Negotiation } from '../core/negotiation';
-import { ORIGIN, type Party, PROXY, proxyUrlOf } from '../core/party';
+import { ORIGIN, type Party, PROXY } from '../core/party';
+import { pinProxy, proxyFor } from '../core/env-proxy';
+import { routeThroughTunnel } from '../core/tunnel-agent';
 import { planProxy, planRequest } from '../core/plan';
 import { guardRedirects } from '../core/redirects';
 import { debug } from '../debug';
@@ -30,7 +32,9 @@ export function createRequestInterceptor(ctx: PluginContext) {
       (config as unknown as Record<string, unknown>)[STARTED_KEY] ??= Date.now();
     }
     await signForOrigin(ctx, config, requestOptions);
-    await signForProxy(ctx, config);
+    // Proxies (tunnel-agent.ts): an https: target through a proxy may get the plugin's own
+    // CONNECT tunnel, which authenticates to the proxy itself; a plain-http one gets a header.
+    if (!routeThroughTunnel(ctx, config, requestOptions)) await signForProxy(ctx, config, requestOptions);
     return config;
   };
 }
@@ -91,11 +95,21 @@ function ownResend(config: InternalAxiosRequestConfig, party: Party): boolean {
   return false;
 }
 
-async function signForProxy(ctx: PluginContext, config: InternalAxiosRequestConfig): Promise<void> {
+async function signForProxy(
+  ctx: PluginContext,
+  config: InternalAxiosRequestConfig,
+  requestOptions: KerberosRequestOptions,
+): Promise<void> {
   if (ctx.options.proxies === undefined || ownResend(config, PROXY)) return;
-  const proxyUrl = proxyUrlOf(config);
+  const target = requestUrl(config);
+  // https: targets are tunnelled (routeThroughTunnel): a header here would travel inside the
+  // TLS connection to the origin, never to the proxy.
+  if (target?.protocol !== 'http:') return;
+  const proxyUrl = proxyFor(config, target);
   if (proxyUrl === undefined || callerAuthorizesProxy(config)) return;
-  const plan = planProxy(ctx.options, proxyUrl, requestUrl(config), ctx.platform);
+  const plan = planProxy(ctx.options, requestOptions, proxyUrl, ctx.platform);
+  if (!plan.allowed) return;
+  pinProxy(config, proxyUrl);
   if (!plan.preemptive) return;
   const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
   config.headers.set('Proxy-Authorization', `Negotiate ${token}`);

@@ -24,6 +24,9 @@ export function createResponseInterceptors(ctx: PluginContext) {
 
   async function onRejected(error: unknown): Promise<AxiosResponse> {
     if (!isAxiosError(error)) throw error;
+    // The plugin's CONNECT tunnel (tunnel-agent.ts) fails inside the adapter: axios wraps its
+    // error; the caller gets ours, typed, as from any other step of the plugin.
+    if (isKerberosAuthError(error.cause) && error.config !== undefined) throw error.cause.withContext(error.config);
     const party = partyFor(error.response?.status);
     if (party !== undefined) {
       const answered = await handleChallenge(error.response as AxiosResponse, party);

@@ -1,0 +1,46 @@
+import type { InternalAxiosRequestConfig } from 'axios';
+import { getProxyForUrl } from 'proxy-from-env';
+import { requestUrl } from './config';
+import { proxyUrlOf } from './party';
+
+/**
+ * The forward proxy a request goes through, decided as axios's Node adapter decides it:
+ * `proxy: false` means none; a `proxy` object wins; otherwise the environment
+ * (`http_proxy`, `https_proxy`, `all_proxy` and `no_proxy`, either case), read with the
+ * same `proxy-from-env` package axios uses (lib/adapters/http.js, `setProxy`). A proxy URL
+ * that does not parse is ignored, as axios would fail on it before connecting.
+ */
+export function proxyFor(config: InternalAxiosRequestConfig, target = requestUrl(config)): URL | undefined {
+  if (config.proxy === false) return undefined;
+  if (config.proxy !== undefined) return proxyUrlOf(config);
+  if (target === undefined) return undefined;
+  const fromEnv = getProxyForUrl(target.href);
+  if (fromEnv === '') return undefined;
+  try {
+    const url = new URL(fromEnv);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes an environment proxy into the request's `proxy` config, so that the proxy the
+ * plugin authenticated to is the one axios connects to. newer axios versions apply their own
+ * extra `no_proxy` rules (CIDR ranges, loopback aliases) on top of `proxy-from-env`; pinning
+ * keeps a Proxy-Authorization token from going straight to an origin those rules would
+ * exempt. Credentials in the URL (`http://user:pass@proxy`) stay with axios's Basic support.
+ */
+export function pinProxy(config: InternalAxiosRequestConfig, proxy: URL): void {
+  if (config.proxy !== undefined) return;
+  const auth =
+    proxy.username === ''
+      ? undefined
+      : { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) };
+  config.proxy = {
+    protocol: proxy.protocol.replace(/:$/, ''),
+    host: proxy.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80)),
+    ...(auth === undefined ? {} : { auth }),
+  };
+}
