@@ -9,7 +9,7 @@ import { debug } from '../debug';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import type { KerberosRequestOptions } from '../options';
-import { callerAuthorizes, requestUrl } from './config';
+import { callerAuthorizes, negotiationOf, requestUrl } from './config';
 import type { PluginContext } from './context';
 import { proxyFor } from './env-proxy';
 import { serverTokenProblem, mutualAuthenticationFailed } from './mutual';
@@ -205,7 +205,10 @@ export function routeThroughTunnel(
   if (callerAgent !== undefined && callerAgent !== null && callerAgent.proxy !== undefined) return false;
   const plan = planProxy(ctx.options, requestOptions, proxy, ctx.platform);
   const basic = basicCredentials(config, proxy);
-  const originMayGetToken = !callerAuthorizes(config) && ctx.options.hosts?.matches(target) !== false;
+  // Our own token may already be on the request (signForOrigin runs first); the caller's own
+  // Authorization is the caller's business.
+  const originMayGetToken =
+    negotiationOf(config) !== undefined || (!callerAuthorizes(config) && ctx.options.hosts?.matches(target) !== false);
   if (!plan.allowed && !originMayGetToken) return false;
   // The caller authenticates to the proxy itself (Basic): keep its credentials, send no token.
   const proxyPlan = basic === undefined ? plan : { ...plan, allowed: false, preemptive: false };
@@ -246,7 +249,10 @@ function tunnelAgent(
   if (byAgent === undefined) agentsByContext.set(ctx, (byAgent = new WeakMap()));
   const owner = callerAgent ?? NO_AGENT;
   let agents = byAgent.get(owner);
-  if (agents === undefined) byAgent.set(owner, (agents = new Map()));
+  if (agents === undefined) {
+    byAgent.set(owner, (agents = new Map()));
+    if (callerAgent !== undefined) closeWith(callerAgent, agents);
+  }
   const key = `${proxy.href} ${plan.allowed} ${plan.preemptive} ${plan.mutual}`;
   let agent = agents.get(key);
   if (agent === undefined) {
@@ -257,4 +263,17 @@ function tunnelAgent(
     agents.set(key, agent);
   }
   return agent;
+}
+
+/**
+ * The tunnels' sockets belong to the plugin's agents, out of the caller's reach: destroying
+ * the caller's agent (what a caller does to close its keep-alive connections) closes them too.
+ */
+function closeWith(callerAgent: https.Agent, agents: Map<string, KerberosTunnelAgent>): void {
+  const destroy = callerAgent.destroy.bind(callerAgent);
+  callerAgent.destroy = () => {
+    for (const agent of agents.values()) agent.destroy();
+    agents.clear();
+    destroy();
+  };
 }
