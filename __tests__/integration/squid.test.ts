@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import axios, { type AxiosInstance, type AxiosProxyConfig, type CreateAxiosDefaults } from 'axios';
 import * as kerberos from 'kerberos';
 import { kerberosAuth, type KerberosAuthOptions } from '../../lib';
@@ -89,7 +89,10 @@ async function startHttpsOrigin(): Promise<{ url: string; users: string[] }> {
           const acceptor = await kerberos.initializeServer('HTTP@localhost');
           await acceptor.step(header.slice('Negotiate '.length));
           users.push(acceptor.username);
-          res.writeHead(200, { 'X-Remote-User': acceptor.username, 'WWW-Authenticate': `Negotiate ${acceptor.response}` });
+          res.writeHead(200, {
+            'X-Remote-User': acceptor.username,
+            'WWW-Authenticate': `Negotiate ${acceptor.response}`,
+          });
           res.end('secret data');
         } catch (error) {
           res.writeHead(500).end(String(error));
@@ -200,7 +203,10 @@ describe('Squid with Kerberos proxy authentication, https targets through CONNEC
     const origin = await startHttpsOrigin();
     process.env.HTTPS_PROXY = `http://${squidHost}:${squidPort()}`;
     process.env.NO_PROXY = 'elsewhere.example';
-    cleanups.push(() => delete process.env.HTTPS_PROXY, () => delete process.env.NO_PROXY);
+    cleanups.push(
+      () => delete process.env.HTTPS_PROXY,
+      () => delete process.env.NO_PROXY,
+    );
     const api = client({ proxies: squidHost, hosts: 'localhost', mutual: 'required' });
     const before = logLength();
     expect((await api.get(`${origin.url}/`)).headers['x-remote-user']).toBe(realm.alice);
@@ -243,5 +249,51 @@ describe('Squid with Kerberos proxy authentication, https targets through CONNEC
     const responses = await Promise.all(Array.from({ length: 50 }, () => api.get(`${origin.url}/`)));
     expect(responses.every((response) => response.headers['x-remote-user'] === realm.alice)).toBe(true);
     expect(origin.users).toHaveLength(50);
+  });
+});
+
+describe('a proxy that forges its final token (scripted Node proxy, real GSS)', () => {
+  /** Answers every CONNECT with 200 and a Proxy-Authenticate token that is not from our context. */
+  async function startForgingProxy(): Promise<{ port: number; connects: string[] }> {
+    const connects: string[] = [];
+    const forged = Buffer.from('a token that is not the proxy answer to ours').toString('base64');
+    const server = http.createServer((req, res) => {
+      connects.push(String(req.headers['proxy-authorization'] ?? '-'));
+      res.writeHead(200, { 'Proxy-Authenticate': `Negotiate ${forged}` }).end('forged');
+    });
+    server.on('connect', (req: http.IncomingMessage, socket: Socket) => {
+      connects.push(String(req.headers['proxy-authorization'] ?? '-'));
+      socket.end(`HTTP/1.1 200 Connection established\r\nProxy-Authenticate: Negotiate ${forged}\r\n\r\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    return { port: (server.address() as AddressInfo).port, connects };
+  }
+
+  it('refuses the tunnel, and sends nothing to the origin', async () => {
+    const forging = await startForgingProxy();
+    const api = client(
+      { proxies: 'localhost', hosts: 'localhost' },
+      {
+        proxy: { protocol: 'http', host: 'localhost', port: forging.port },
+      },
+    );
+    await expect(api.get('https://localhost:1/')).rejects.toMatchObject({ code: 'ERR_KERBEROS_MUTUAL_AUTH' });
+    expect(forging.connects).toEqual([expect.stringMatching(/^Negotiate /)]);
+  });
+
+  it('withholds a plain-http response', async () => {
+    const forging = await startForgingProxy();
+    const api = client(
+      { proxies: 'localhost' },
+      { proxy: { protocol: 'http', host: 'localhost', port: forging.port } },
+    );
+    await expect(api.get('http://origin.example.test/')).rejects.toMatchObject({ code: 'ERR_KERBEROS_MUTUAL_AUTH' });
   });
 });

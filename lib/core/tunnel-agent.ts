@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { ClientRequest, OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
+import tls from 'node:tls';
 import type { AgentConnectOpts } from 'agent-base';
 import type { InternalAxiosRequestConfig } from 'axios';
 import { HttpsProxyAgent } from 'https-proxy-agent';
@@ -82,7 +83,9 @@ export class KerberosTunnelAgent extends HttpsProxyAgent<string> {
       // connects on this agent cannot see each other's token or lookup.
       this.#header = header;
       this.#useLookupOf(opts);
-      const socket = await super.connect(attempt as ClientRequest, opts);
+      // The parent upgrades to TLS as soon as the proxy says 200; asked for a plain tunnel
+      // instead, the proxy's token is checked first and nothing goes to the origin before.
+      const socket = await super.connect(attempt as ClientRequest, { ...opts, secureEndpoint: false });
       const status = answer?.statusCode;
       const challenge = answer?.headers['proxy-authenticate'];
       debug('CONNECT %s:%s via %s: %s', opts.host, opts.port, plan.host, status);
@@ -96,7 +99,7 @@ export class KerberosTunnelAgent extends HttpsProxyAgent<string> {
       const offer = status === 407 ? readNegotiate(challenge) : undefined;
       if (offer === undefined || offer.kind === 'absent') {
         forwardListeners(attempt, req);
-        return socket;
+        return status === 200 && opts.secureEndpoint ? upgradeToTls(socket, opts) : socket;
       }
       socket.destroy();
       if (!plan.allowed) throw proxyNotListed(plan.url);
@@ -131,6 +134,21 @@ export class KerberosTunnelAgent extends HttpsProxyAgent<string> {
       ...(family === undefined ? {} : { family }),
     } as typeof this.connectOpts;
   }
+}
+
+/**
+ * TLS to the origin inside the tunnel, as https-proxy-agent does it: the request's options
+ * (with the caller's TLS options merged in by Node, see the constructor), SNI for a host name.
+ */
+function upgradeToTls(socket: Socket, opts: AgentConnectOpts): Socket {
+  const options: tls.ConnectionOptions & { path?: unknown } = { ...(opts as tls.ConnectionOptions) };
+  const host = options.host;
+  delete options.host;
+  delete options.port;
+  delete options.path;
+  options.servername ??= host !== undefined && !isIP(host) ? host : undefined;
+  if (options.servername === undefined) delete options.servername;
+  return tls.connect({ ...options, socket });
 }
 
 /** Replays the parent's 'socket' listeners (resume, or the replay of a refused CONNECT) on the request. */
