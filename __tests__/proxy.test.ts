@@ -74,4 +74,36 @@ describe('Negotiate with a forward proxy (unit, fake GSS)', () => {
     expect(proxy.requests[0]!.headers['proxy-authorization']).toMatch(/^Negotiate /);
     expect(proxy.requests[1]!.headers['proxy-authorization']).toBeUndefined();
   });
+
+  it('accepts a proxy that sends no final token by default, even when the origin is strict', async () => {
+    proxy = await startServer((_request, response) => response.writeHead(200).end('via proxy'));
+    const { api } = client({ proxies: '127.0.0.1', mutual: 'required' });
+    expect((await api.get('http://origin.example/x', { kerberos: { mutual: 'disabled' } })).data).toBe('via proxy');
+    expect(proxy.requests[0]!.headers['proxy-authorization']).toMatch(/^Negotiate /);
+  });
+
+  it('turns a 407 Negotiate from an unlisted proxy into ERR_KERBEROS_PROXY_AUTH_REQUIRED', async () => {
+    proxy = await startServer((_request, response) =>
+      response.writeHead(407, { 'Proxy-Authenticate': 'Negotiate' }).end(),
+    );
+    const { api } = client({});
+    await expect(api.get('http://origin.example/x')).rejects.toMatchObject({
+      code: 'ERR_KERBEROS_PROXY_AUTH_REQUIRED',
+      host: '127.0.0.1',
+    });
+    expect(proxy.requests[0]!.headers['proxy-authorization']).toBeUndefined();
+  });
+
+  it('authenticates to a listed proxy that axios takes from HTTP_PROXY', async () => {
+    proxy = await startServer((_request, response) => response.writeHead(200).end('via env proxy'));
+    process.env.HTTP_PROXY = `http://127.0.0.1:${proxy.port}`;
+    try {
+      const api = axios.create();
+      createPlugin(resolveOptions({ proxies: '127.0.0.1' }), new FakeGss(), 'linux').install(api);
+      expect((await api.get('http://origin.example/x')).data).toBe('via env proxy');
+      expect(token(proxy.requests[0]!.headers['proxy-authorization'])).toMatchObject({ spn: 'HTTP@127.0.0.1' });
+    } finally {
+      delete process.env.HTTP_PROXY;
+    }
+  });
 });
