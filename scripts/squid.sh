@@ -62,7 +62,7 @@ http_access allow auth
 http_access deny all
 # One line per request: status, method, URL, the authenticated user, and whether (and what)
 # Proxy-Authorization the client sent, so tests can see who got a token.
-logformat kerberos %ts.%03tu %>Hs %rm %ru user=%[un proxy_auth=%{Proxy-Authorization}>h
+logformat kerberos %ts.%03tu %>Hs %rm %ru user=%[un proxy_auth=%{Proxy-Authorization}>h client_port=%>p
 access_log stdio:${s}/access.log kerberos
 EOF
 }

@@ -29,15 +29,24 @@ interface SquidLine {
   url: string;
   user: string;
   proxyAuth: string;
+  /** The client's port: the same for requests on one kept-alive connection. */
+  clientPort: string;
 }
 
 function squidLinesSince(offset: number): SquidLine[] {
   return readFileSync(squidLog(), 'utf8')
     .slice(offset)
     .split('\n')
-    .map((line) => /^\S+ (\d+) (\S+) (\S+) user=(\S+) proxy_auth=(\S+)/.exec(line))
+    .map((line) => /^\S+ (\d+) (\S+) (\S+) user=(\S+) proxy_auth=(\S+) client_port=(\d+)/.exec(line))
     .filter((match) => match !== null)
-    .map((m) => ({ status: Number(m[1]), method: m[2]!, url: m[3]!, user: m[4]!, proxyAuth: m[5]! }));
+    .map((m) => ({
+      status: Number(m[1]),
+      method: m[2]!,
+      url: m[3]!,
+      user: m[4]!,
+      proxyAuth: m[5]!,
+      clientPort: m[6]!,
+    }));
 }
 
 /** Squid writes a line when a transaction ends, just after the client has its answer. */
@@ -60,7 +69,7 @@ afterEach(async () => {
 
 /** An axios instance with the plugin and a fresh agent of its own, destroyed after the test. */
 function client(options: KerberosAuthOptions, defaults: CreateAxiosDefaults = {}): AxiosInstance {
-  const httpAgent = new http.Agent({ keepAlive: true });
+  const httpAgent = (defaults.httpAgent as http.Agent | undefined) ?? new http.Agent({ keepAlive: true });
   const httpsAgent = new https.Agent({ keepAlive: true, ca: readFileSync(process.env.TLS_CA as string) });
   agents.push(httpAgent, httpsAgent);
   cleanups.push(closeTunnels);
@@ -171,6 +180,24 @@ describe('Squid with Kerberos proxy authentication, plain-http targets', () => {
     expect(responses.every((response) => response.status === 200)).toBe(true);
     const lines = await squidLines(before, 'squid-many-', 50);
     expect(lines.filter((line) => line.status === 200 && line.user === realm.alice)).toHaveLength(50);
+  });
+
+  // Squid binds Negotiate to the connection: a request without a token on a connection an
+  // earlier one authenticated is let through as that user. The plugin does not rely on it.
+  it('sends its own token with every request on a kept-alive connection', async () => {
+    const api = client(
+      { proxies: squidHost },
+      { proxy: proxy(), httpAgent: new http.Agent({ keepAlive: true, maxSockets: 1 }) },
+    );
+    const before = logLength();
+    for (const n of [1, 2, 3]) await api.get(`${realm.url}/public/?squid-keepalive-${n}`);
+    const lines = await squidLines(before, 'squid-keepalive-', 3);
+    expect(lines.map((line) => [line.status, line.user, line.proxyAuth.startsWith('Negotiate')])).toEqual([
+      [200, realm.alice, true],
+      [200, realm.alice, true],
+      [200, realm.alice, true],
+    ]);
+    expect(new Set(lines.map((line) => line.clientPort)).size).toBe(1);
   });
 
   it('uses the proxy from HTTP_PROXY, as axios does', async () => {
