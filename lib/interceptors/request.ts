@@ -106,7 +106,8 @@ async function signForProxy(
   // TLS connection to the origin, never to the proxy.
   if (target?.protocol !== 'http:') return;
   const proxyUrl = proxyFor(config, target);
-  if (proxyUrl === undefined || callerAuthorizesProxy(config)) return;
+  // Credentials in an environment proxy URL are the caller's own (axios sends them as Basic).
+  if (proxyUrl === undefined || proxyUrl.username !== '' || callerAuthorizesProxy(config)) return;
   const plan = planProxy(ctx.options, requestOptions, proxyUrl, ctx.platform);
   if (!plan.allowed) return;
   pinProxy(config, proxyUrl);
