@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import axios from 'axios';
 import { createPlugin } from '../../lib/plugin';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss, decodeToken, encodeToken } from '../helpers/fake-gss';
+import { listen } from '../helpers/server';
 
 /**
  * A scripted forward proxy that answers each CONNECT with whatever `answer` says, and records
@@ -28,16 +29,7 @@ async function startProxy(answer: Answer): Promise<ScriptedProxy> {
     const head = [`HTTP/1.1 ${status} Scripted`, ...headers, 'Content-Length: 0', 'Connection: close'];
     socket.end(`${head.join('\r\n')}\r\n\r\n`);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    connects,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listen(server)), connects };
 }
 
 let proxy: ScriptedProxy | undefined;

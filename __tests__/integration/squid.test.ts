@@ -2,10 +2,11 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import axios, { type AxiosInstance, type AxiosProxyConfig, type CreateAxiosDefaults } from 'axios';
 import * as kerberos from 'kerberos';
 import { kerberosAuth, type KerberosAuthOptions } from '../../lib';
+import { listen } from '../helpers/server';
 import { realm } from './helpers/realm';
 
 // A real Squid 5 (scripts/squid.sh) that authenticates users with negotiate_kerberos_auth and
@@ -109,19 +110,13 @@ async function startHttpsOrigin(): Promise<{ url: string; users: string[] }> {
       })();
     },
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `https://localhost:${(server.address() as AddressInfo).port}`, users };
+  const { port, close } = await listen(server);
+  cleanups.push(close);
+  return { url: `https://localhost:${port}`, users };
 }
 
 describe('Squid with Kerberos proxy authentication, plain-http targets', () => {
-  it('authenticates to a listed proxy with the default options: 200, user logged, no final token needed', async () => {
+  it('authenticates to a listed proxy by name (proxy.localhost via axios `lookup`) with the default options: 200, user logged', async () => {
     const api = client({ proxies: squidHost }, { proxy: proxy() });
     const before = logLength();
     const response = await api.get(`${realm.url}/public/?squid-default`);
@@ -292,15 +287,9 @@ describe('a proxy that forges its final token (scripted Node proxy, real GSS)', 
       connects.push(String(req.headers['proxy-authorization'] ?? '-'));
       socket.end(`HTTP/1.1 200 Connection established\r\nProxy-Authenticate: Negotiate ${forged}\r\n\r\n`);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
-    return { port: (server.address() as AddressInfo).port, connects };
+    const { port, close } = await listen(server);
+    cleanups.push(close);
+    return { port, connects };
   }
 
   it('refuses the tunnel, and sends nothing to the origin', async () => {
