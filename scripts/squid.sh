@@ -8,7 +8,7 @@
 # Everything lives in REALM_DIR/squid: squid.conf, the pid file, logs, the proxy's keytab
 # (principal HTTP/proxy.localhost, what corporate proxies use: a host name of their own), and
 # a throwaway CA with a certificate for localhost (TLS_CA, TLS_CERT, TLS_KEY) for https
-# origins the tests start. Squid runs in the foreground (-N) in its own session; as root it
+# origins the tests start, and a client certificate (TLS_CLIENT_CERT, TLS_CLIENT_KEY). Squid runs in the foreground (-N) in its own session; as root it
 # drops to the `proxy` user, which then owns the folder. Loopback only.
 set -euo pipefail
 
@@ -78,6 +78,12 @@ make_tls() {
   printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"${t}/ext.cnf"
   openssl x509 -req -in "${t}/server.csr" -CA "${t}/ca.pem" -CAkey "${t}/ca-key.pem" \
     -CAcreateserial -days 2 -extfile "${t}/ext.cnf" -out "${t}/server.pem" 2>/dev/null
+  # A client certificate from the same CA, for origins that ask for one.
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=alice" -keyout "${t}/client-key.pem" \
+    -out "${t}/client.csr" 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' >"${t}/client-ext.cnf"
+  openssl x509 -req -in "${t}/client.csr" -CA "${t}/ca.pem" -CAkey "${t}/ca-key.pem" \
+    -CAcreateserial -days 2 -extfile "${t}/client-ext.cnf" -out "${t}/client.pem" 2>/dev/null
 }
 
 write_env() {
@@ -91,6 +97,8 @@ write_env() {
     TLS_CA "${s}/tls/ca.pem"
     TLS_CERT "${s}/tls/server.pem"
     TLS_KEY "${s}/tls/server-key.pem"
+    TLS_CLIENT_CERT "${s}/tls/client.pem"
+    TLS_CLIENT_KEY "${s}/tls/client-key.pem"
   )
   local i sep=""
   : >"${s}/env"

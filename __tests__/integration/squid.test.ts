@@ -71,7 +71,9 @@ afterEach(async () => {
 /** An axios instance with the plugin and a fresh agent of its own, destroyed after the test. */
 function client(options: KerberosAuthOptions, defaults: CreateAxiosDefaults = {}): AxiosInstance {
   const httpAgent = (defaults.httpAgent as http.Agent | undefined) ?? new http.Agent({ keepAlive: true });
-  const httpsAgent = new https.Agent({ keepAlive: true, ca: readFileSync(process.env.TLS_CA as string) });
+  const httpsAgent =
+    (defaults.httpsAgent as https.Agent | undefined) ??
+    new https.Agent({ keepAlive: true, ca: readFileSync(process.env.TLS_CA as string) });
   agents.push(httpAgent, httpsAgent);
   cleanups.push(closeTunnels);
   const api = axios.create({ httpAgent, httpsAgent, lookup, ...defaults });
@@ -83,10 +85,10 @@ function client(options: KerberosAuthOptions, defaults: CreateAxiosDefaults = {}
  * An https origin with a real GSS acceptor (the realm's HTTP/localhost key): 401 Negotiate
  * without a token; with one, 200 and its own final token (mutual authentication).
  */
-async function startHttpsOrigin(): Promise<{ url: string; users: string[] }> {
+async function startHttpsOrigin(tls: https.ServerOptions = {}): Promise<{ url: string; users: string[] }> {
   const users: string[] = [];
   const server = https.createServer(
-    { cert: readFileSync(process.env.TLS_CERT as string), key: readFileSync(process.env.TLS_KEY as string) },
+    { cert: readFileSync(process.env.TLS_CERT as string), key: readFileSync(process.env.TLS_KEY as string), ...tls },
     (req, res) => {
       req.resume();
       const header = req.headers.authorization;
@@ -263,6 +265,34 @@ describe('Squid with Kerberos proxy authentication, https targets through CONNEC
     const port = new URL(origin.url).port;
     const lines = await squidLines(before, `localhost:${port}`, 1);
     expect(lines.map((line) => [line.method, line.status, line.proxyAuth])).toEqual([['CONNECT', 407, '-']]);
+  });
+
+  it("applies the caller's httpsAgent TLS options to the origin inside the tunnel", async () => {
+    const origin = await startHttpsOrigin();
+    const untrusting = client(
+      { proxies: squidHost, hosts: 'localhost' },
+      { proxy: proxy(), httpsAgent: new https.Agent() },
+    );
+    await expect(untrusting.get(`${origin.url}/`)).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    const lax = client(
+      { proxies: squidHost, hosts: 'localhost' },
+      { proxy: proxy(), httpsAgent: new https.Agent({ rejectUnauthorized: false }) },
+    );
+    expect((await lax.get(`${origin.url}/`)).status).toBe(200);
+  });
+
+  it("presents the caller's client certificate to an origin that asks for one", async () => {
+    const ca = readFileSync(process.env.TLS_CA as string);
+    const origin = await startHttpsOrigin({ requestCert: true, rejectUnauthorized: true, ca });
+    const httpsAgent = new https.Agent({
+      ca,
+      cert: readFileSync(process.env.TLS_CLIENT_CERT as string),
+      key: readFileSync(process.env.TLS_CLIENT_KEY as string),
+    });
+    const api = client({ proxies: squidHost, hosts: 'localhost' }, { proxy: proxy(), httpsAgent });
+    expect((await api.get(`${origin.url}/`)).headers['x-remote-user']).toBe(realm.alice);
+    const without = client({ proxies: squidHost, hosts: 'localhost' }, { proxy: proxy() });
+    await expect(without.get(`${origin.url}/`)).rejects.toBeDefined();
   });
 
   it('keeps tunnels alive: 50 concurrent requests, each answered for alice', async () => {
