@@ -183,8 +183,11 @@ export interface TokenSource {
   refill(plan: RequestPlan): void;
 }
 
-/** Creates a context for `plan` and steps it once. Throws classified KerberosAuthErrors. */
-export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<MintedToken> {
+/**
+ * Creates a context for `plan` and steps it once. Throws classified KerberosAuthErrors.
+ * `spare` only changes the log line: a prefetched token is for a request not yet made.
+ */
+export async function mintToken(gss: GssProvider, plan: RequestPlan, spare = false): Promise<MintedToken> {
   const started = performance.now();
   try {
     const context = await gss.createContext(plan.spn, {
@@ -198,7 +201,8 @@ export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<Mi
     refuseNtlm(token, plan);
     if (debug.enabled) {
       debug(
-        'token for %s minted in %s ms (delegate: %s)',
+        '%s for %s minted in %s ms (delegate: %s)',
+        spare ? 'spare token (prefetch, for the next request)' : 'token',
         plan.spn,
         (performance.now() - started).toFixed(2),
         plan.delegate,
@@ -207,7 +211,7 @@ export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<Mi
     return { context, token, mintedAt: started };
   } catch (error) {
     const classified = classifyGssError(error, plan.spn, plan.host);
-    debug('no token for %s: %s', plan.spn, classified.code);
+    debug('no %s for %s: %s', spare ? 'spare token' : 'token', plan.spn, classified.code);
     throw classified;
   }
 }

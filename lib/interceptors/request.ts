@@ -40,7 +40,16 @@ async function signForOrigin(
   config: InternalAxiosRequestConfig,
   requestOptions: KerberosRequestOptions,
 ): Promise<void> {
-  if (ownResend(config, ORIGIN) || callerAuthorizes(config)) return;
+  if (ownResend(config, ORIGIN)) return;
+  if (callerAuthorizes(config)) {
+    // Often a surprise: a Bearer default on the instance, or `auth` left over, silently
+    // turns Kerberos off for every request; say so in the log.
+    if (debug.enabled) {
+      const own = config.auth !== undefined ? 'axios `auth` option' : 'Authorization header';
+      debug('request to %s: it carries its own %s, no Negotiate token', requestUrl(config)?.origin, own);
+    }
+    return;
+  }
   const url = requestUrl(config);
   if (url === undefined) return;
   // Most requests to hosts that get nothing up front end here, before any SPN work (a CNAME
