@@ -34,6 +34,12 @@ describe('resolveOptions', () => {
     expect(invalid('hosts')).toThrow(/`options`/);
   });
 
+  it('refuses an empty hosts list, which would silently send no token anywhere', () => {
+    expect(invalid({ hosts: [] })).toThrow(expect.objectContaining({ code: 'ERR_KERBEROS_OPTIONS' }));
+    expect(invalid({ hosts: [] })).toThrow(/`hosts`.*empty list.*leave `hosts` unset/);
+    expect(resolveOptions({ hosts: ['api.example.com'] }).hosts).toBeDefined();
+  });
+
   it('rejects unknown options, so a typo does not silently disable something', () => {
     expect(invalid({ host: 'x.example' })).toThrow(/`host`.*unknown/);
   });

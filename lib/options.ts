@@ -193,6 +193,13 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
     if (!KNOWN.has(key)) throw optionError(key, 'unknown option (check the spelling in docs/options.md)');
   }
   const o = { ...DEFAULT_OPTIONS, ...withoutUndefined(input) };
+  // An empty list would silently turn the plugin off; unset means the opposite (answer any host).
+  if (Array.isArray(input.hosts) && input.hosts.length === 0) {
+    throw optionError(
+      'hosts',
+      'an empty list lets no host receive a token; list the hosts, or leave `hosts` unset to answer any Negotiate challenge',
+    );
+  }
   const hosts = input.hosts === undefined ? undefined : compileHosts(input.hosts, 'hosts');
   return {
     hosts,
