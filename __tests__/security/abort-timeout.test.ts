@@ -7,7 +7,7 @@ import { negotiateToken, type RecordedRequest, type TestServer } from '../helper
 import { leaks, rejectionOf, sentSecrets } from '../helpers/security';
 import '../../lib/augment';
 
-// `signal` and `timeout` apply to the whole exchange, the re-send after a 401 included (issue 3).
+// `signal` and `timeout` apply to the whole exchange, the re-send after a 401 included.
 
 const { serve, client } = pluginTestFile();
 let server: TestServer | undefined;

@@ -6,7 +6,7 @@ import { untrustedHostError } from '../helpers/security';
 import '../../lib/augment';
 
 // A request that forces a token (`kerberos.spn`) or delegation (`kerberos.delegate: true`) onto
-// a host outside `hosts` fails with ERR_KERBEROS_UNTRUSTED_HOST, and nothing is sent (issue 3).
+// a host outside `hosts` fails with ERR_KERBEROS_UNTRUSTED_HOST, and nothing is sent.
 
 const { serve, client } = pluginTestFile();
 
