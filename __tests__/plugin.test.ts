@@ -315,6 +315,21 @@ describe('SPN mapping and NTLM', () => {
     expect(decodeToken(negotiateToken(server.requests[0]!)!)).toMatchObject({ spn: 'HTTP@real.example' });
   });
 
+  it('does no SPN work (no CNAME lookup) for a host that gets no token up front', async () => {
+    server = await startServer((_request, response) => response.writeHead(200).end());
+    const lookups: string[] = [];
+    const api = axios.create({ baseURL: `http://localhost:${server.port}` });
+    const resolveCname = async (name: string) => {
+      lookups.push(name);
+      return [];
+    };
+    const options = resolveOptions({ hosts: 'elsewhere.example', canonicalize: 'cname' });
+    createPlugin(options, new FakeGss(), 'linux', resolveCname).install(api);
+    await api.get('/x');
+    expect(server.requests).toHaveLength(1);
+    expect(lookups).toEqual([]);
+  });
+
   it('refuses to send an NTLM token with ERR_KERBEROS_NTLM_REFUSED', async () => {
     server = await startServer(fakeAcceptor().handler);
     const gss = new FakeGss();
