@@ -72,8 +72,10 @@ export interface NegotiateTicket {
   readonly header: string;
   /**
    * Verifies the server's reply: pass its `WWW-Authenticate` header value(s). Resolves when
-   * the server's token completes mutual authentication; throws `MutualAuthenticationError`
-   * when it is missing or does not verify, and on a second call (a ticket is single use).
+   * the server's token completes mutual authentication, and under `mutual: 'optional'` also
+   * when the reply carries no Negotiate token. Throws `MutualAuthenticationError` when a token
+   * does not verify, when there is none under `'required'` (the default), and on a second
+   * call (a ticket is single use). A no-op under `mutual: 'disabled'`.
    */
   verify(wwwAuthenticate: string | readonly string[] | null | undefined): Promise<void>;
 }
@@ -83,9 +85,11 @@ export interface NegotiateTicket {
  * (`'HTTP@api.example.com'`), for clients other than axios: `fetch`, undici, got, `http`.
  *
  * @example
- * const ticket = await negotiate('https://api.example.com/things');
- * const response = await fetch('https://api.example.com/things', { headers: { Authorization: ticket.header } });
- * await ticket.verify(response.headers.get('www-authenticate'));
+ * const url = 'https://api.example.com/things';
+ * const ticket = await negotiate(url);
+ * // The token is single use: do not let fetch replay it on a redirect.
+ * const response = await fetch(url, { headers: { Authorization: ticket.header }, redirect: 'manual' });
+ * if (response.ok) await ticket.verify(response.headers.get('www-authenticate'));
  */
 export function negotiate(target: string | URL, options: NegotiateOptions = {}): Promise<NegotiateTicket> {
   return negotiateWith(kerberosProvider(), target, options);
