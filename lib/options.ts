@@ -11,8 +11,9 @@ export interface KerberosAuthOptions {
    * The allowlist of hosts that may ever receive a Kerberos token: an exact host name,
    * `'*.suffix'` (any subdomain), a `RegExp` on the host name, or `(url: URL) => boolean`.
    * Requests to these hosts get a token up front (see `preemptive`), and only these hosts'
-   * challenges are answered. When unset, nothing is sent up front and a Negotiate challenge
-   * from any host is answered, as curl and requests-kerberos do.
+   * challenges are answered. When unset, a Negotiate challenge from any host is answered, as
+   * curl and requests-kerberos do, and later requests to a host that accepted a token carry one
+   * up front. An empty list is refused: it would send no token anywhere.
    * @default undefined
    */
   hosts?: HostPattern | readonly HostPattern[];
