@@ -12,7 +12,7 @@ import { type RequestState, stateOf } from '../core/state';
 import { debug } from '../debug';
 import { isKerberosAuthError, KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
-import { resolveRequestOptions } from '../options';
+import { NO_REQUEST_OPTIONS, resolveRequestOptions } from '../options';
 
 /**
  * The response interceptors. Every response of a request the plugin took part in goes
@@ -129,7 +129,7 @@ async function planFor(
   if (ctx.options.hosts?.matches(url) === false) return undefined;
   // A request's own `spn`, `delegate` and `mutual` are for the host it was sent to, not for
   // whatever host a chain that axios followed ended at.
-  const own = requestUrl(config)?.origin === url.origin ? requestOptions : {};
+  const own = requestUrl(config)?.origin === url.origin ? requestOptions : NO_REQUEST_OPTIONS;
   return planRequest(ctx.options, own, url, ctx.memory, ctx.platform, await ctx.spns.spnFor(url));
 }
 
