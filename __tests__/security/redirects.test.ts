@@ -1,5 +1,10 @@
 import axios, { type AxiosError, type AxiosRequestConfig } from 'axios';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
@@ -7,7 +12,14 @@ import { createPlugin } from '../../lib/plugin';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss, decodeToken, encodeToken } from '../helpers/fake-gss';
 import { fakeAcceptor } from '../helpers/acceptor';
-import { negotiateToken, startServer, type Handler, type RecordedRequest, type TestServer } from '../helpers/server';
+import {
+  listen,
+  negotiateToken,
+  startServer,
+  type Handler,
+  type RecordedRequest,
+  type TestServer,
+} from '../helpers/server';
 import { guardEachTest, kerberosAuthErrorOf, rejectionOf, sentSecrets } from '../helpers/security';
 import '../../lib/augment';
 
@@ -342,6 +354,16 @@ describe.each<Adapter>(['http', 'fetch'])('redirects with the %s adapter', (adap
       expect(response.data).toBe('gone');
     });
 
+    it('counts the whole chain against the timeout: two redirect hops together over it fail', async () => {
+      const a = await serve('127.0.0.1', (request, response) => {
+        setTimeout(() => oldToNew()(request, response), 350);
+      });
+      const { api } = client({ hosts: '127.0.0.1' });
+      const error = (await rejectionOf(api.get(`${a.url}/old`, { timeout: 600 }))) as AxiosError;
+      expect(['ECONNABORTED', 'ETIMEDOUT']).toContain(error.code);
+      expect(error.config?.headers.Authorization).not.toMatch(/^Negotiate (?!\[redacted\])/);
+    });
+
     it('cancels the chain when the signal aborts after the first hop; nothing more is sent', async () => {
       const controller = new AbortController();
       const a = await serve('127.0.0.1', (request, response) => {
@@ -412,5 +434,56 @@ describe.each<Adapter>(['http', 'fetch'])('redirects with the %s adapter', (adap
         expect(secrets.filter((secret) => text.includes(secret))).toEqual([]);
       }
     });
+  });
+});
+
+describe('a redirect from https to plain http (http adapter)', () => {
+  let tls: { dir: string; key: Buffer; cert: Buffer };
+
+  beforeAll(() => {
+    // A throwaway self-signed certificate for 127.0.0.1 (openssl: scripts/setup.sh installs it).
+    const dir = mkdtempSync(join(tmpdir(), 'axios-kerberos-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    tls = { dir, key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  });
+
+  afterAll(() => rmSync(tls.dir, { recursive: true, force: true }));
+
+  it('sends no token to the plain-http hop, even to a listed host, and does not answer its challenge', async () => {
+    const b = await serve(
+      '127.0.0.2',
+      kerberosSite(() => ({ status: 200, body: 'B' })),
+    );
+    const server = createHttpsServer({ key: tls.key, cert: tls.cert }, (request, response) => {
+      const final = finalFor({ method: '', url: '', body: Buffer.alloc(0), headers: request.headers });
+      response.writeHead(302, { Location: `${b.url}/plain`, ...(final ? { 'WWW-Authenticate': final } : {}) });
+      response.end();
+    });
+    const a = track(await listen(server));
+    const api = axios.create({ httpsAgent: new HttpsAgent({ ca: tls.cert }) });
+    createPlugin(resolveOptions({ hosts: ['127.0.0.1', '127.0.0.2'] }), new FakeGss()).install(api);
+    const error = (await rejectionOf(api.get(`https://127.0.0.1:${a.port}/start`))) as AxiosError;
+    expect(error.response?.status).toBe(401);
+    expect(authorizations(b)).toEqual([undefined]);
   });
 });
