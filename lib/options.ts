@@ -28,15 +28,16 @@ export interface KerberosAuthOptions {
    */
   service?: string;
   /**
-   * A fixed SPN (`'HTTP@api.example.com'`), or a function from the request URL to one.
-   * Overrides `service` and the host mapping.
+   * A fixed SPN (`'HTTP@api.example.com'` or `'HTTP/api.example.com'`), or a function from the
+   * request URL to one. Overrides `service` and the host mapping. A realm (`HTTP/host@REALM`)
+   * is refused: the realm comes from krb5.conf.
    * @default undefined
    */
   spn?: string | ((url: URL) => string);
   /**
    * Mutual authentication: `'required'` fails a response that lacks a valid server token;
    * `'optional'` verifies the server's token whenever one is sent and fails if it does not
-   * verify; `'disabled'` does not ask for or check one.
+   * verify; `'disabled'` does not ask for or check one. Every redirect hop is checked too.
    * @default 'required' for http: URLs (nothing else authenticates the server), 'optional' for https:
    */
   mutual?: MutualMode;
