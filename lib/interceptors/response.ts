@@ -56,7 +56,7 @@ async function handleResponse(
     } catch (error) {
       throw withContext(error, response);
     }
-    settle(ctx, response, state);
+    settle(response, state);
   }
   if (rejection === undefined) return response;
   redactAxiosError(rejection);
@@ -170,7 +170,7 @@ async function verify(ctx: PluginContext, response: AxiosResponse, state: Reques
  * the plugin followed redirects, `response.request.res.responseUrl` names the last URL, as
  * follow-redirects would have.
  */
-function settle(_ctx: PluginContext, response: AxiosResponse, state: RequestState): void {
+function settle(response: AxiosResponse, state: RequestState): void {
   if (state.exchange.redirects > 0) {
     const res = (response.request as { res?: { responseUrl?: unknown } } | undefined)?.res;
     const url = requestUrl(response.config);
