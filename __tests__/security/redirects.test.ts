@@ -331,6 +331,17 @@ describe.each<Adapter>(['http', 'fetch'])('redirects with the %s adapter', (adap
       expect(paths(a)).toEqual(['GET /a', 'GET /ax', 'GET /axx']);
     });
 
+    it('does not follow a redirect to another scheme: the verified 302 reaches the caller', async () => {
+      const a = await serve(
+        '127.0.0.1',
+        kerberosSite(() => ({ status: 302, headers: { Location: 'file:///etc/passwd' } })),
+      );
+      const { api } = client({ hosts: '127.0.0.1' });
+      const error = (await rejectionOf(api.get(`${a.url}/old`))) as AxiosError;
+      expect(error.response?.status).toBe(302);
+      expect(a.requests).toHaveLength(1);
+    });
+
     it("calls the caller's beforeRedirect once per hop, and its headers go with the hop", async () => {
       const a = await serve('127.0.0.1', oldToNew());
       const { api } = client({ hosts: '127.0.0.1' });

@@ -106,13 +106,9 @@ export async function followRedirect(
   const config = response.config;
   const exchange = state.exchange;
   const from = responseUrl(response);
-  let to: URL;
-  try {
-    to = new URL(location, from);
-  } catch {
-    return undefined;
-  }
-  if (from === undefined || (to.protocol !== 'http:' && to.protocol !== 'https:')) return undefined;
+  const to = from === undefined ? undefined : locationUrl(location, from);
+  // A Location that is no URL, or leads to another scheme: the caller gets the 3xx as it is.
+  if (from === undefined || to === undefined) return undefined;
   if (exchange.redirects >= exchange.maxRedirects) {
     if (exchange.maxRedirects === 0) return undefined; // the caller asked for the 3xx itself
     throw new AxiosError(
@@ -150,6 +146,15 @@ export async function followRedirect(
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function locationUrl(location: string, base: URL): URL | undefined {
+  try {
+    const url = new URL(location, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Points `next` at the hop `to`, sent with `method`. Leaving for another host (that is not
