@@ -53,10 +53,10 @@ async function handleResponse(
       await verify(ctx, response, state);
       const followed = await followRedirect(ctx, response, state);
       if (followed !== undefined) return followed;
+      settle(response, state);
     } catch (error) {
       throw withContext(error, response);
     }
-    settle(response, state);
   }
   if (rejection === undefined) return response;
   redactAxiosError(rejection);
@@ -168,7 +168,8 @@ async function verify(ctx: PluginContext, response: AxiosResponse, state: Reques
  * after every hop was verified and before the caller sees it (or axios's error for it): the
  * spent tokens in `response.config.headers` are replaced by `Negotiate [redacted]`, and when
  * the plugin followed redirects, `response.request.res.responseUrl` names the last URL, as
- * follow-redirects would have.
+ * follow-redirects would have. An error thrown here reaches the caller with the config and
+ * response attached, like any failure of the checks before.
  */
 function settle(response: AxiosResponse, state: RequestState): void {
   if (state.exchange.redirects > 0) {
