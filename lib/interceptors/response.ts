@@ -1,6 +1,6 @@
 import { isAxiosError, type AxiosError, type AxiosResponse } from 'axios';
 import { abortable } from '../core/abort';
-import { callerAuthorizes, callerAuthorizesProxy, isReplayable, requestUrl, responseUrl } from '../core/config';
+import { callerAuthorizes, callerAuthorizesProxy, isReplayable, own, requestUrl, responseUrl } from '../core/config';
 import type { PluginContext } from '../core/context';
 import { mutualAuthenticationFailed, serverTokenProblem } from '../core/mutual';
 import { Negotiation } from '../core/negotiation';
@@ -123,14 +123,14 @@ async function planFor(
 ): Promise<RequestPlan | undefined> {
   const config = response.config;
   if (party === PROXY) return planProxy(ctx.options, url, requestUrl(config), ctx.platform);
-  const requestOptions = resolveRequestOptions(Object.hasOwn(config, 'kerberos') ? config.kerberos : undefined);
+  const requestOptions = resolveRequestOptions(own(config, 'kerberos'));
   if (requestOptions === false) return undefined;
   // A host outside `hosts` is not answered: no SPN work (CNAME lookup, `spn` function) for it.
   if (ctx.options.hosts?.matches(url) === false) return undefined;
   // A request's own `spn`, `delegate` and `mutual` are for the host it was sent to, not for
   // whatever host a chain that axios followed ended at.
-  const own = requestUrl(config)?.origin === url.origin ? requestOptions : NO_REQUEST_OPTIONS;
-  return planRequest(ctx.options, own, url, ctx.memory, ctx.platform, await ctx.spns.spnFor(url));
+  const forUrl = requestUrl(config)?.origin === url.origin ? requestOptions : NO_REQUEST_OPTIONS;
+  return planRequest(ctx.options, forUrl, url, ctx.memory, ctx.platform, await ctx.spns.spnFor(url));
 }
 
 /**
