@@ -199,6 +199,22 @@ describe.each<Adapter>(['http', 'fetch'])('redirects with the %s adapter', (adap
       expect(b.requests.map(spnOf)).toEqual(['HTTP@127.0.0.2']);
     });
 
+    it('decides delegation and the SPN per hop; per-request options stay with their own host', async () => {
+      const b = await serve(
+        '127.0.0.2',
+        kerberosSite(() => ({ status: 200, body: 'B' })),
+      );
+      const a = await serve(
+        '127.0.0.1',
+        kerberosSite(() => ({ status: 302, headers: { Location: `${b.url}/landing` } })),
+      );
+      const { api } = client({ hosts: ['127.0.0.1', '127.0.0.2'], delegate: '127.0.0.2' });
+      await api.get(`${a.url}/start`, { kerberos: { spn: 'HTTP@custom.example' } });
+      const token = (request: RecordedRequest) => decodeToken(negotiateToken(request) ?? '');
+      expect(token(a.requests[0]!)).toMatchObject({ spn: 'HTTP@custom.example', delegate: false });
+      expect(token(b.requests[0]!)).toMatchObject({ spn: 'HTTP@127.0.0.2', delegate: true });
+    });
+
     it('answers a challenge at the end of a public redirect (B only listed) and does not send A again', async () => {
       const acceptor = fakeAcceptor();
       const b = await serve('127.0.0.2', acceptor.handler);
