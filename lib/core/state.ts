@@ -37,14 +37,21 @@ export class Exchange {
   /** The caller's own URL: per-request `kerberos` options apply to its origin only. */
   readonly url: URL | undefined;
 
-  /** An exchange for a config of the caller's, read before the plugin changes anything on it. */
-  constructor(config: InternalAxiosRequestConfig) {
+  /**
+   * An exchange for a config of the caller's, read before the plugin changes anything on it.
+   * A config the plugin sent before (a retry by another interceptor) carries our
+   * `maxRedirects: 0` and what was left of the timeout: the caller's own values come from
+   * the exchange it belonged to.
+   */
+  constructor(config: InternalAxiosRequestConfig, previous?: Exchange) {
     this.url = requestUrl(config);
     const maxRedirects = own(config, 'maxRedirects');
-    this.maxRedirects = typeof maxRedirects === 'number' && maxRedirects >= 0 ? maxRedirects : DEFAULT_MAX_REDIRECTS;
-    this.beforeRedirect = own(config, 'beforeRedirect');
     const timeout = own(config, 'timeout');
-    this.timeout = typeof timeout === 'number' && timeout > 0 ? timeout : 0;
+    this.maxRedirects =
+      previous?.maxRedirects ??
+      (typeof maxRedirects === 'number' && maxRedirects >= 0 ? maxRedirects : DEFAULT_MAX_REDIRECTS);
+    this.beforeRedirect = previous === undefined ? own(config, 'beforeRedirect') : previous.beforeRedirect;
+    this.timeout = previous?.timeout ?? (typeof timeout === 'number' && timeout > 0 ? timeout : 0);
   }
 }
 

@@ -59,7 +59,7 @@ function newExchange(config: InternalAxiosRequestConfig, previous: RequestState 
   for (const party of [ORIGIN, PROXY]) {
     if (previous?.negotiation(party) !== undefined) config.headers.delete(party.authorizationHeader);
   }
-  return setState(config, new RequestState(new Exchange(config)));
+  return setState(config, new RequestState(new Exchange(config, previous?.exchange)));
 }
 
 async function signForOrigin(
