@@ -253,6 +253,22 @@ describe('mutual authentication', () => {
     await expect(api.get('/x')).rejects.toBeInstanceOf(MutualAuthenticationError);
   });
 
+  it('is not switched off by a polluted Object.prototype (options and per-request values are own properties)', async () => {
+    server = await startServer(fakeAcceptor({ mutualToken: false }).handler);
+    const proto = Object.prototype as Record<string, unknown>;
+    const { api } = client({ hosts: '127.0.0.1' });
+    proto.mutual = 'disabled';
+    proto.kerberos = { mutual: 'disabled' };
+    try {
+      const { api: polluted } = client({ hosts: '127.0.0.1' });
+      await expect(polluted.get('/x')).rejects.toBeInstanceOf(MutualAuthenticationError);
+      await expect(api.get('/x')).rejects.toBeInstanceOf(MutualAuthenticationError);
+    } finally {
+      delete proto.mutual;
+      delete proto.kerberos;
+    }
+  });
+
   it("accepts a response without a server token under 'optional'", async () => {
     server = await startServer(fakeAcceptor({ mutualToken: false }).handler);
     const { api } = client({ hosts: '127.0.0.1', mutual: 'optional' });
