@@ -253,6 +253,22 @@ describe('mutual authentication', () => {
     await expect(api.get('/x')).rejects.toBeInstanceOf(MutualAuthenticationError);
   });
 
+  it('is not switched off by a polluted Object.prototype (options and per-request values are own properties)', async () => {
+    server = await startServer(fakeAcceptor({ mutualToken: false }).handler);
+    const proto = Object.prototype as Record<string, unknown>;
+    const { api } = client({ hosts: '127.0.0.1' });
+    proto.mutual = 'disabled';
+    proto.kerberos = { mutual: 'disabled' };
+    try {
+      const { api: polluted } = client({ hosts: '127.0.0.1' });
+      await expect(polluted.get('/x')).rejects.toBeInstanceOf(MutualAuthenticationError);
+      await expect(api.get('/x')).rejects.toBeInstanceOf(MutualAuthenticationError);
+    } finally {
+      delete proto.mutual;
+      delete proto.kerberos;
+    }
+  });
+
   it("accepts a response without a server token under 'optional'", async () => {
     server = await startServer(fakeAcceptor({ mutualToken: false }).handler);
     const { api } = client({ hosts: '127.0.0.1', mutual: 'optional' });
@@ -313,6 +329,21 @@ describe('SPN mapping and NTLM', () => {
     );
     await api.get('/x');
     expect(decodeToken(negotiateToken(server.requests[0]!)!)).toMatchObject({ spn: 'HTTP@real.example' });
+  });
+
+  it('does no SPN work (no CNAME lookup) for a host that gets no token up front', async () => {
+    server = await startServer((_request, response) => response.writeHead(200).end());
+    const lookups: string[] = [];
+    const api = axios.create({ baseURL: `http://localhost:${server.port}` });
+    const resolveCname = async (name: string) => {
+      lookups.push(name);
+      return [];
+    };
+    const options = resolveOptions({ hosts: 'elsewhere.example', canonicalize: 'cname' });
+    createPlugin(options, new FakeGss(), 'linux', resolveCname).install(api);
+    await api.get('/x');
+    expect(server.requests).toHaveLength(1);
+    expect(lookups).toEqual([]);
   });
 
   it('refuses to send an NTLM token with ERR_KERBEROS_NTLM_REFUSED', async () => {

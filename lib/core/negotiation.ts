@@ -32,8 +32,6 @@ export class Negotiation {
   /** Tokens sent in answer to a 401 (the pre-emptive token is not counted). */
   rounds = 0;
   #finished = false;
-  #awaitingSend = false;
-  #pendingRedirect: { url: URL; header: string } | undefined;
 
   private constructor(
     readonly plan: RequestPlan,
@@ -116,43 +114,6 @@ export class Negotiation {
     return this.#finished;
   }
 
-  /** Marks that a re-send carrying this negotiation's newest token is about to go out. */
-  prepareSend(): void {
-    this.#awaitingSend = true;
-  }
-
-  /**
-   * True once after `prepareSend()`: the request interceptor lets exactly that re-send pass
-   * with its token. Any later pass of a config carrying this negotiation is someone else's
-   * retry (axios-retry, a caller re-using the config) of a request whose token is spent.
-   */
-  claimSend(): boolean {
-    const claimed = this.#awaitingSend;
-    this.#awaitingSend = false;
-    return claimed;
-  }
-
-  /**
-   * Holds an Authorization value until a redirect hop goes to `url`: the re-sent request
-   * starts at the original URL, and the token is only for the URL that challenged.
-   */
-  holdForRedirect(url: URL, header: string): void {
-    this.#pendingRedirect = { url, header };
-  }
-
-  /** The held Authorization value, once, if `url` is the resource it was minted for. */
-  takePendingRedirect(url: URL | undefined): string | undefined {
-    const pending = this.#pendingRedirect;
-    if (pending === undefined || url === undefined || !sameResource(pending.url, url)) return undefined;
-    this.#pendingRedirect = undefined;
-    return pending.header;
-  }
-
-  /** True when `url` is the resource this negotiation's token went to. */
-  isFor(url: URL): boolean {
-    return sameResource(this.plan.url, url);
-  }
-
   /** Marks the exchange finished without a server token (mutual 'optional' or 'disabled'). */
   finish(): void {
     this.#finished = true;
@@ -183,8 +144,11 @@ export interface TokenSource {
   refill(plan: RequestPlan): void;
 }
 
-/** Creates a context for `plan` and steps it once. Throws classified KerberosAuthErrors. */
-export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<MintedToken> {
+/**
+ * Creates a context for `plan` and steps it once. Throws classified KerberosAuthErrors.
+ * `spare` only changes the log line: a prefetched token is for a request not yet made.
+ */
+export async function mintToken(gss: GssProvider, plan: RequestPlan, spare = false): Promise<MintedToken> {
   const started = performance.now();
   try {
     const context = await gss.createContext(plan.spn, {
@@ -198,7 +162,8 @@ export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<Mi
     refuseNtlm(token, plan);
     if (debug.enabled) {
       debug(
-        'token for %s minted in %s ms (delegate: %s)',
+        '%s for %s minted in %s ms (delegate: %s)',
+        spare ? 'spare token (prefetch, for the next request)' : 'token',
         plan.spn,
         (performance.now() - started).toFixed(2),
         plan.delegate,
@@ -207,7 +172,7 @@ export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<Mi
     return { context, token, mintedAt: started };
   } catch (error) {
     const classified = classifyGssError(error, plan.spn, plan.host);
-    debug('no token for %s: %s', plan.spn, classified.code);
+    debug('no %s for %s: %s', spare ? 'spare token' : 'token', plan.spn, classified.code);
     throw classified;
   }
 }
@@ -223,13 +188,4 @@ function refuseNtlm(token: string, plan: RequestPlan): string {
     );
   }
   return token;
-}
-
-/**
- * Same origin and path: the token went to exactly this resource. Query strings are left out
- * (axios's `params` are not part of the planned URL), so are fragments. A redirect from
- * `/app` to `/app/` is another resource: its challenge is a new one, not a refusal.
- */
-export function sameResource(a: URL, b: URL): boolean {
-  return a.origin === b.origin && a.pathname === b.pathname;
 }

@@ -10,12 +10,13 @@ import { debug } from '../debug';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import type { KerberosRequestOptions } from '../options';
-import { callerAuthorizes, negotiationOf, requestUrl } from './config';
+import { callerAuthorizes, requestUrl } from './config';
 import type { PluginContext } from './context';
 import { proxyFor } from './env-proxy';
 import { serverTokenProblem, mutualAuthenticationFailed } from './mutual';
 import { Negotiation } from './negotiation';
 import { planProxy, proxyNotListed, type RequestPlan } from './plan';
+import type { RequestState } from './state';
 
 /**
  * https: targets through a forward proxy. axios (and Node) open the `CONNECT` tunnel inside
@@ -207,12 +208,14 @@ const NO_AGENT = {};
  * when the origin may receive a token (so that token only ever travels inside the tunnel's
  * TLS, whatever axios version does the proxying). Leaves the request alone when the caller
  * brings its own tunnelling agent (one with a `proxy`), authenticates to the proxy with
- * `proxy.auth` on a listed proxy, or the target is not https.
+ * `proxy.auth` on a listed proxy, or the target is not https. Called for every send but a
+ * re-send, each hop from the caller's own `proxy` and `httpsAgent` (`callerRoute`).
  * @returns true when the request now goes through the plugin's tunnel.
  */
 export function routeThroughTunnel(
   ctx: PluginContext,
   config: InternalAxiosRequestConfig,
+  state: RequestState,
   requestOptions: KerberosRequestOptions,
 ): boolean {
   const target = requestUrl(config);
@@ -226,7 +229,7 @@ export function routeThroughTunnel(
   // Our own token may already be on the request (signForOrigin runs first); the caller's own
   // Authorization is the caller's business.
   const originMayGetToken =
-    negotiationOf(config) !== undefined || (!callerAuthorizes(config) && ctx.options.hosts?.matches(target) !== false);
+    state.origin !== undefined || (!callerAuthorizes(config) && ctx.options.hosts?.matches(target) !== false);
   if (!plan.allowed && !originMayGetToken) return false;
   // The caller authenticates to the proxy itself (Basic): keep its credentials, send no token.
   const proxyPlan = basic === undefined ? plan : { ...plan, allowed: false, preemptive: false };
@@ -237,6 +240,7 @@ export function routeThroughTunnel(
   }
   config.httpsAgent = tunnelAgent(ctx, callerAgent ?? undefined, proxyHref, proxyPlan);
   config.proxy = false;
+  debug("request to %s: through the plugin's CONNECT tunnel via %s", target.origin, plan.host);
   return true;
 }
 
