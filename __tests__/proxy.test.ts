@@ -1,8 +1,10 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import axios from 'axios';
 import { createPlugin } from '../lib/plugin';
 import { resolveOptions, type KerberosAuthOptions } from '../lib/options';
 import { FakeGss, decodeToken, encodeToken } from './helpers/fake-gss';
-import { startServer, type TestServer } from './helpers/server';
+import { listen, startServer, type TestServer } from './helpers/server';
 
 let proxy: TestServer | undefined;
 afterEach(() => proxy?.close());
@@ -105,5 +107,58 @@ describe('Negotiate with a forward proxy (unit, fake GSS)', () => {
     } finally {
       delete process.env.HTTP_PROXY;
     }
+  });
+});
+
+describe('redirect hops through proxies from the environment', () => {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+    for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) delete process.env[name];
+  });
+
+  /** A proxy that answers every CONNECT with 403 and records its Proxy-Authorization. */
+  async function startConnectProxy(host: string): Promise<{ port: number; connects: (string | undefined)[] }> {
+    const connects: (string | undefined)[] = [];
+    const server = createServer((_req, res) => res.writeHead(500).end());
+    server.on('connect', (req: IncomingMessage, socket: Socket) => {
+      connects.push(req.headers['proxy-authorization']);
+      socket.end('HTTP/1.1 403 Scripted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
+    const { port, close } = await listen(server, host);
+    cleanups.push(close);
+    return { port, connects };
+  }
+
+  it("sends an https hop through HTTPS_PROXY's tunnel, not through the proxy of the first URL", async () => {
+    const httpProxy = await startServer((_request, response) =>
+      response.writeHead(302, { Location: 'https://origin.example/next' }).end(),
+    );
+    cleanups.push(() => httpProxy.close());
+    const httpsProxy = await startConnectProxy('127.0.0.2');
+    process.env.HTTP_PROXY = httpProxy.url;
+    process.env.HTTPS_PROXY = `http://127.0.0.2:${httpsProxy.port}`;
+    const api = axios.create();
+    createPlugin(resolveOptions({ proxies: ['127.0.0.1', '127.0.0.2'] }), new FakeGss(), 'linux').install(api);
+    await expect(api.get('http://origin.example/start')).rejects.toMatchObject({ response: { status: 403 } });
+    expect(httpProxy.requests).toHaveLength(1);
+    expect(httpsProxy.connects.map(token)).toEqual([expect.objectContaining({ spn: 'HTTP@127.0.0.2' })]);
+  });
+
+  it('sends a hop that NO_PROXY exempts straight to its host', async () => {
+    const origin = await startServer((_request, response) => response.writeHead(200).end('direct'));
+    cleanups.push(() => origin.close());
+    const httpProxy = await startServer(
+      (_request, response) => response.writeHead(302, { Location: `${origin.url}/next` }).end(),
+      '127.0.0.2',
+    );
+    cleanups.push(() => httpProxy.close());
+    process.env.HTTP_PROXY = httpProxy.url;
+    process.env.NO_PROXY = '127.0.0.1';
+    const api = axios.create();
+    createPlugin(resolveOptions({ proxies: '127.0.0.2' }), new FakeGss(), 'linux').install(api);
+    expect((await api.get('http://origin.example/start')).data).toBe('direct');
+    expect(httpProxy.requests).toHaveLength(1);
+    expect(origin.requests.map((request) => request.headers['proxy-authorization'])).toEqual([undefined]);
   });
 });

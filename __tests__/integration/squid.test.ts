@@ -83,14 +83,22 @@ function client(options: KerberosAuthOptions, defaults: CreateAxiosDefaults = {}
 
 /**
  * An https origin with a real GSS acceptor (the realm's HTTP/localhost key): 401 Negotiate
- * without a token; with one, 200 and its own final token (mutual authentication).
+ * without a token; with one, 200 and its own final token (mutual authentication). `/moved`
+ * is a public page that redirects to `redirect`.
  */
-async function startHttpsOrigin(tls: https.ServerOptions = {}): Promise<{ url: string; users: string[] }> {
+async function startHttpsOrigin(
+  tls: https.ServerOptions = {},
+  redirect?: string,
+): Promise<{ url: string; users: string[] }> {
   const users: string[] = [];
   const server = https.createServer(
     { cert: readFileSync(process.env.TLS_CERT as string), key: readFileSync(process.env.TLS_KEY as string), ...tls },
     (req, res) => {
       req.resume();
+      if (redirect !== undefined && req.url === '/moved') {
+        res.writeHead(302, { Location: redirect }).end();
+        return;
+      }
       const header = req.headers.authorization;
       if (typeof header !== 'string' || !header.startsWith('Negotiate ')) {
         res.writeHead(401, { 'WWW-Authenticate': 'Negotiate' }).end();
@@ -293,6 +301,42 @@ describe('Squid with Kerberos proxy authentication, https targets through CONNEC
     expect((await api.get(`${origin.url}/`)).headers['x-remote-user']).toBe(realm.alice);
     const without = client({ proxies: squidHost, hosts: 'localhost' }, { proxy: proxy() });
     await expect(without.get(`${origin.url}/`)).rejects.toBeDefined();
+  });
+
+  // Each hop is routed from the caller's own `proxy`: the tunnel's `proxy: false` must not
+  // send the plain-http hop around Squid, straight to the origin.
+  it('sends a redirect from an https page to plain http through Squid, with a fresh token', async () => {
+    const origin = await startHttpsOrigin({}, `${realm.url}/public/?squid-hop-from-https`);
+    const api = client({ proxies: squidHost, hosts: 'localhost' }, { proxy: proxy() });
+    const before = logLength();
+    const response = await api.get(`${origin.url}/moved`);
+    expect(response.status).toBe(200);
+    const lines = await squidLines(before, 'squid-hop-from-https', 1);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        method: 'GET',
+        status: 200,
+        user: realm.alice,
+        proxyAuth: expect.stringMatching(/^Negotiate/),
+      }),
+    ]);
+  });
+
+  it('follows the redirects of a tunnelled request that carries no origin token', async () => {
+    const origin = await startHttpsOrigin({}, `${realm.url}/public/?squid-hop-untokened`);
+    process.env.HTTP_PROXY = `http://${squidHost}:${squidPort()}`;
+    process.env.HTTPS_PROXY = `http://${squidHost}:${squidPort()}`;
+    cleanups.push(
+      () => delete process.env.HTTP_PROXY,
+      () => delete process.env.HTTPS_PROXY,
+    );
+    const api = client({ proxies: squidHost, hosts: 'origin.example.test' });
+    const before = logLength();
+    const response = await api.get(`${origin.url}/moved`);
+    expect(response.request.res.responseUrl).toBe(`${realm.url}/public/?squid-hop-untokened`);
+    expect(await squidLines(before, 'squid-hop-untokened', 1)).toEqual([
+      expect.objectContaining({ method: 'GET', status: 200, user: realm.alice }),
+    ]);
   });
 
   it('keeps tunnels alive: 50 concurrent requests, each answered for alice', async () => {

@@ -2,6 +2,7 @@ import type { InternalAxiosRequestConfig } from 'axios';
 import { getProxyForUrl } from 'proxy-from-env';
 import { requestUrl } from './config';
 import { proxyUrlOf } from './party';
+import type { Exchange } from './state';
 
 /**
  * The forward proxy a request goes through, decided as axios's Node adapter decides it:
@@ -43,4 +44,16 @@ export function pinProxy(config: InternalAxiosRequestConfig, proxy: URL): void {
     port: Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80)),
     ...(auth === undefined ? {} : { auth }),
   };
+}
+
+/**
+ * Puts the caller's own `proxy` and `httpsAgent` back on a config the plugin routed before:
+ * a redirect hop (or another interceptor's retry) copies the previous send's config, with an
+ * environment proxy pinned for the previous URL, or the plugin's tunnel and `proxy: false`.
+ * Routed again from the caller's settings, a hop to https goes through a tunnel, a hop to
+ * plain http through the proxy axios would choose for it, as if the caller had sent it.
+ */
+export function callerRoute(config: InternalAxiosRequestConfig, exchange: Exchange): void {
+  if (config.proxy !== exchange.proxy) config.proxy = exchange.proxy;
+  if (config.httpsAgent !== exchange.httpsAgent) config.httpsAgent = exchange.httpsAgent;
 }

@@ -3,7 +3,7 @@ import type { PluginContext } from '../core/context';
 import { callerAuthorizes, callerAuthorizesProxy, own, requestUrl } from '../core/config';
 import { abortable } from '../core/abort';
 import { Negotiation } from '../core/negotiation';
-import { pinProxy, proxyFor } from '../core/env-proxy';
+import { callerRoute, pinProxy, proxyFor } from '../core/env-proxy';
 import { ORIGIN, PROXY } from '../core/party';
 import { planProxy, planRequest } from '../core/plan';
 import { Exchange, RequestState, setState, stateOf } from '../core/state';
@@ -47,10 +47,14 @@ export async function beforeSend(
   if (url?.protocol === 'https:') state.exchange.secure = true;
   if (sending !== 'resend') {
     await signForOrigin(ctx, config, state, requestOptions, url);
-    // Proxies: an https: target through a proxy may go through the plugin's own CONNECT tunnel
-    // (tunnel-agent.ts), which authenticates to the proxy itself; a plain-http one gets a header.
-    if (!routeThroughTunnel(ctx, config, state, requestOptions))
-      await signForProxy(ctx, config, state, requestOptions, url);
+    // The proxy leg, decided for this URL (callerRoute): an https: target may go through the
+    // plugin's own CONNECT tunnel (tunnel-agent.ts), which authenticates to the proxy itself;
+    // its redirects are ours to follow, so that each hop gets its own route (axios would send
+    // a hop to plain http straight to the origin: `proxy: false`). A plain-http target gets a
+    // Proxy-Authorization header.
+    callerRoute(config, state.exchange);
+    if (routeThroughTunnel(ctx, config, state, requestOptions)) state.exchange.followsRedirects = true;
+    else await signForProxy(ctx, config, state, requestOptions, url);
   }
   if (state.authenticated) state.exchange.followsRedirects = true;
   takeRedirects(config, state);
