@@ -77,6 +77,27 @@ describe('Negotiate with a forward proxy (unit, fake GSS)', () => {
     expect(sent[0]).not.toBe(sent[1]);
   });
 
+  it("keeps a request's `proxyMutual` on a redirect hop to another origin", async () => {
+    proxy = await startServer((request, response) => {
+      const sent = token(request.headers['proxy-authorization'])!;
+      if (request.url === 'http://origin.example/start') {
+        const final = encodeToken({ kind: 'final', id: sent.id, spn: sent.spn });
+        response.writeHead(302, { Location: 'http://other.example/next', 'Proxy-Authenticate': `Negotiate ${final}` });
+      } else {
+        response.writeHead(200); // no final token of the proxy's
+      }
+      response.end();
+    });
+    const { api } = client({ proxies: '127.0.0.1', mutual: 'disabled' });
+    await expect(
+      api.get('http://origin.example/start', { kerberos: { proxyMutual: 'required' } }),
+    ).rejects.toMatchObject({ code: 'ERR_KERBEROS_MUTUAL_AUTH', host: '127.0.0.1' });
+    expect(proxy.requests.map((request) => request.url)).toEqual([
+      'http://origin.example/start',
+      'http://other.example/next',
+    ]);
+  });
+
   it('accepts a proxy that sends no final token by default, even when the origin is strict', async () => {
     proxy = await startServer((_request, response) => response.writeHead(200).end('via proxy'));
     const { api } = client({ proxies: '127.0.0.1', mutual: 'required' });
