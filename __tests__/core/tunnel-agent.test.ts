@@ -116,6 +116,19 @@ describe('the CONNECT tunnel for https: targets', () => {
     expect(gss.contexts.every((c) => c.spn === 'HTTP@origin.example')).toBe(true);
   });
 
+  // No origin token, no listed proxy: axios opens the tunnel itself, and its 407 reaches the
+  // response interceptor as a response to the https: request.
+  it("gives the same typed error for a 407 Negotiate to axios's own CONNECT", async () => {
+    proxy = await startProxy(() => ({ status: 407, headers: ['Proxy-Authenticate: Negotiate'] }));
+    const { api, gss } = client({ hosts: 'elsewhere.example' });
+    await expect(api.get('https://origin.example/x')).rejects.toMatchObject({
+      code: 'ERR_KERBEROS_PROXY_AUTH_REQUIRED',
+      host: '127.0.0.1',
+    });
+    expect(proxy.connects).toEqual([undefined]);
+    expect(gss.contexts).toEqual([]);
+  });
+
   it('hands a 407 that does not offer Negotiate to the caller as it came', async () => {
     proxy = await startProxy(() => ({ status: 407, headers: ['Proxy-Authenticate: Basic realm="corp"'] }));
     const { api } = client({ proxies: '127.0.0.1' });

@@ -134,10 +134,11 @@ async function planFor(
   const requestOptions = resolveRequestOptions(own(config, 'kerberos'));
   if (requestOptions === false) return undefined;
   if (party === PROXY) {
-    // A 407 to an https: request came from a tunnel the plugin did not open (the caller's own
-    // proxy agent): a Proxy-Authorization header would go inside it, to the origin.
-    if (requestUrl(config)?.protocol !== 'http:') return undefined;
-    return planProxy(ctx.options, requestOptions, url, ctx.platform);
+    const plan = planProxy(ctx.options, requestOptions, url, ctx.platform);
+    // A 407 to an https: request answered a CONNECT the plugin did not send: axios's own, for
+    // an unlisted proxy (the typed error follows), or the caller's own proxy agent's, where a
+    // Proxy-Authorization header would go inside the tunnel, to the origin.
+    return plan.allowed && requestUrl(config)?.protocol !== 'http:' ? undefined : plan;
   }
   // A host outside `hosts` is not answered: no SPN work (CNAME lookup, `spn` function) for it.
   if (ctx.options.hosts?.matches(url) === false) return undefined;
