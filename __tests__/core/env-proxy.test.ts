@@ -1,5 +1,7 @@
+import https from 'node:https';
 import type { InternalAxiosRequestConfig } from 'axios';
-import { pinProxy, proxyFor } from '../../lib/core/env-proxy';
+import { callerRoute, pinProxy, proxyFor } from '../../lib/core/env-proxy';
+import { Exchange } from '../../lib/core/state';
 
 const config = (extra: Partial<InternalAxiosRequestConfig> = {}) =>
   ({ url: 'http://api.example/x', headers: {}, ...extra }) as InternalAxiosRequestConfig;
@@ -45,5 +47,28 @@ describe('pinProxy', () => {
     const own = config({ proxy: false });
     pinProxy(own, new URL('http://proxy.example:3128'));
     expect(own.proxy).toBe(false);
+  });
+});
+
+describe('callerRoute', () => {
+  it("puts the caller's `proxy` and `httpsAgent` back on a config an earlier send routed", () => {
+    const agent = new https.Agent();
+    const caller = config({ httpsAgent: agent });
+    const exchange = new Exchange(caller);
+    const hop = config({ proxy: false, httpsAgent: new https.Agent() });
+    callerRoute(hop, exchange);
+    expect(hop.proxy).toBeUndefined();
+    expect(hop.httpsAgent).toBe(agent);
+    const pinned = config();
+    pinProxy(pinned, new URL('http://proxy.example:3128'));
+    callerRoute(pinned, new Exchange(config({ proxy: { host: 'mine.example', port: 8080 } })));
+    expect(pinned.proxy).toEqual({ host: 'mine.example', port: 8080 });
+  });
+
+  it("keeps the first exchange's settings for another interceptor's retry of a routed config", () => {
+    const caller = config({ proxy: { host: 'mine.example', port: 8080 } });
+    const first = new Exchange(caller);
+    const retry = config({ proxy: false, httpsAgent: new https.Agent() });
+    expect(new Exchange(retry, first)).toMatchObject({ proxy: caller.proxy, httpsAgent: undefined });
   });
 });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import axios from 'axios';
+import type { KerberosAuthError } from '../../lib/errors/kerberos-auth-error';
 import { createPlugin } from '../../lib/plugin';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss, decodeToken, encodeToken } from '../helpers/fake-gss';
@@ -114,6 +115,15 @@ describe('the CONNECT tunnel for https: targets', () => {
     // Only the origin's token was minted (and a spare of it); it only ever travels inside a
     // tunnel, which never opened. Nothing was minted for the proxy.
     expect(gss.contexts.every((c) => c.spn === 'HTTP@origin.example')).toBe(true);
+  });
+
+  it("redacts the unsent origin token on the config of the tunnel's typed error", async () => {
+    proxy = await startProxy(() => ({ status: 407, headers: ['Proxy-Authenticate: Negotiate'] }));
+    const { api } = client({ hosts: 'origin.example' });
+    const error: unknown = await api.get('https://origin.example/x').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'ERR_KERBEROS_PROXY_AUTH_REQUIRED' });
+    const headers = (error as KerberosAuthError).config?.headers;
+    expect(headers?.Authorization).toBe('Negotiate [redacted]');
   });
 
   // No origin token, no listed proxy: axios opens the tunnel itself, and its 407 reaches the
