@@ -166,6 +166,24 @@ describe('redirect hops through proxies from the environment', () => {
     expect(httpsProxy.connects.map(token)).toEqual([expect.objectContaining({ spn: 'HTTP@127.0.0.2' })]);
   });
 
+  // No token went out, but the environment proxy is pinned for the first URL: axios must not
+  // follow the redirect through it.
+  it('routes the hops of a request whose proxy token waits for a 407 too', async () => {
+    const httpProxy = await startServer((_request, response) =>
+      response.writeHead(302, { Location: 'https://origin.example/next' }).end(),
+    );
+    cleanups.push(() => httpProxy.close());
+    const httpsProxy = await startConnectProxy('127.0.0.2');
+    process.env.HTTP_PROXY = httpProxy.url;
+    process.env.HTTPS_PROXY = `http://127.0.0.2:${httpsProxy.port}`;
+    const api = axios.create();
+    const options = resolveOptions({ proxies: ['127.0.0.1', '127.0.0.2'], preemptive: false });
+    createPlugin(options, new FakeGss(), 'linux').install(api);
+    await expect(api.get('http://origin.example/start')).rejects.toMatchObject({ response: { status: 403 } });
+    expect(httpProxy.requests).toHaveLength(1);
+    expect(httpsProxy.connects).toEqual([undefined]);
+  });
+
   it('sends a hop that NO_PROXY exempts straight to its host', async () => {
     const origin = await startServer((_request, response) => response.writeHead(200).end('direct'));
     cleanups.push(() => origin.close());

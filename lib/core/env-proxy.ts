@@ -31,9 +31,10 @@ export function proxyFor(config: InternalAxiosRequestConfig, target = requestUrl
  * extra `no_proxy` rules (CIDR ranges, loopback aliases) on top of `proxy-from-env`; pinning
  * keeps a Proxy-Authorization token from going straight to an origin those rules would
  * exempt. Credentials in the URL (`http://user:pass@proxy`) stay with axios's Basic support.
+ * @returns true when the proxy was pinned (the caller set no `proxy` of its own).
  */
-export function pinProxy(config: InternalAxiosRequestConfig, proxy: URL): void {
-  if (config.proxy !== undefined) return;
+export function pinProxy(config: InternalAxiosRequestConfig, proxy: URL): boolean {
+  if (config.proxy !== undefined) return false;
   const auth =
     proxy.username === ''
       ? undefined
@@ -44,6 +45,7 @@ export function pinProxy(config: InternalAxiosRequestConfig, proxy: URL): void {
     port: Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80)),
     ...(auth === undefined ? {} : { auth }),
   };
+  return true;
 }
 
 /**

@@ -139,7 +139,9 @@ async function signForProxy(
   if (proxyUrl === undefined || proxyUrl.username !== '' || callerAuthorizesProxy(config)) return;
   const plan = planProxy(ctx.options, requestOptions, proxyUrl, ctx.platform);
   if (!plan.allowed) return;
-  pinProxy(config, proxyUrl);
+  // The pinned proxy is this URL's: the plugin follows the redirects, so that axios does not
+  // send every hop through it, and each hop gets the proxy of its own URL (callerRoute).
+  if (pinProxy(config, proxyUrl)) state.exchange.followsRedirects = true;
   if (!plan.preemptive) return;
   const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
   config.headers.set(PROXY.authorizationHeader, `Negotiate ${token}`);

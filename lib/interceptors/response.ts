@@ -86,7 +86,8 @@ async function answerChallenge(
   const offer = readNegotiate(response.headers[party.challengeHeader]);
   if (offer.kind === 'absent') return undefined;
   const config = response.config;
-  const url = party === PROXY ? proxyFor(config) : responseUrl(response);
+  // For a chain axios followed, the proxy and the target are the last hop's.
+  const url = party === PROXY ? proxyFor(config, responseUrl(response)) : responseUrl(response);
   if (url === undefined) return undefined;
   const previous = state.negotiation(party);
   debug('%d from %s: Negotiate %s, round %d', party.status, url.origin, offer.kind, previous?.rounds ?? 0);
@@ -138,7 +139,7 @@ async function planFor(
     // A 407 to an https: request answered a CONNECT the plugin did not send: axios's own, for
     // an unlisted proxy (the typed error follows), or the caller's own proxy agent's, where a
     // Proxy-Authorization header would go inside the tunnel, to the origin.
-    return plan.allowed && requestUrl(config)?.protocol !== 'http:' ? undefined : plan;
+    return plan.allowed && responseUrl(response)?.protocol !== 'http:' ? undefined : plan;
   }
   // A host outside `hosts` is not answered: no SPN work (CNAME lookup, `spn` function) for it.
   if (ctx.options.hosts?.matches(url) === false) return undefined;
