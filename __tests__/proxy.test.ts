@@ -77,6 +77,28 @@ describe('Negotiate with a forward proxy (unit, fake GSS)', () => {
     expect(sent[0]).not.toBe(sent[1]);
   });
 
+  it('redacts the spent proxy tokens of a redirect chain in the response and in errors', async () => {
+    proxy = await startServer((request, response) => {
+      if (request.url === 'http://origin.example/start') {
+        response.writeHead(302, { Location: 'http://origin.example/next' }).end();
+      } else if (request.url === 'http://origin.example/next') {
+        response.writeHead(200).end('next');
+      } else {
+        response.writeHead(200, { 'Proxy-Authenticate': 'Negotiate Zm9yZ2Vk' }).end();
+      }
+    });
+    const { api } = client({ proxies: '127.0.0.1', mutual: 'optional' });
+    const response = await api.get('http://origin.example/start');
+    expect(response.config.headers['Proxy-Authorization']).toBe('Negotiate [redacted]');
+    expect(JSON.stringify(response.config)).not.toMatch(/Negotiate (?!\[redacted\])/);
+    const error = (await api.get('http://origin.example/forged').catch((caught: unknown) => caught)) as {
+      code?: string;
+      config?: { headers: Record<string, unknown> };
+    };
+    expect(error.code).toBe('ERR_KERBEROS_MUTUAL_AUTH');
+    expect(error.config?.headers['Proxy-Authorization']).toBe('Negotiate [redacted]');
+  });
+
   it("keeps a request's `proxyMutual` on a redirect hop to another origin", async () => {
     proxy = await startServer((request, response) => {
       const sent = token(request.headers['proxy-authorization'])!;
