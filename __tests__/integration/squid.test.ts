@@ -322,6 +322,26 @@ describe('Squid with Kerberos proxy authentication, https targets through CONNEC
     ]);
   });
 
+  it('sends a redirect from plain http to an https page through a tunnel of its own', async () => {
+    const origin = await startHttpsOrigin();
+    const mover = http.createServer((_req, res) => res.writeHead(302, { Location: `${origin.url}/?moved` }).end());
+    const { port, close } = await listen(mover);
+    cleanups.push(close);
+    const api = client({ proxies: squidHost, hosts: 'localhost' }, { proxy: proxy() });
+    const before = logLength();
+    const response = await api.get(`http://127.0.0.1:${port}/squid-hop-to-https`);
+    expect(response.headers['x-remote-user']).toBe(realm.alice);
+    closeTunnels();
+    const lines = [
+      ...(await squidLines(before, 'squid-hop-to-https', 1)),
+      ...(await squidLines(before, `localhost:${new URL(origin.url).port}`, 1)),
+    ];
+    expect(lines.map((line) => [line.method, line.status, line.user])).toEqual([
+      ['GET', 302, realm.alice],
+      ['CONNECT', 200, realm.alice],
+    ]);
+  });
+
   it('follows the redirects of a tunnelled request that carries no origin token', async () => {
     const origin = await startHttpsOrigin({}, `${realm.url}/public/?squid-hop-untokened`);
     process.env.HTTP_PROXY = `http://${squidHost}:${squidPort()}`;
