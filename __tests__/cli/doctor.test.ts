@@ -62,6 +62,21 @@ describe('runDoctor (fake GSS, real HTTP on 127.0.0.1)', () => {
     expect(target.requests).toHaveLength(0);
   });
 
+  it('names the cause SPNEGO hides (Heimdal) in the service-ticket check, as the plugin does', async () => {
+    const gss = new FakeGss();
+    gss.failFirstStep = {
+      spnego: new Error(' An unsupported mechanism was requested: unknown mech-code 0 for mech unknown'),
+      kerberos: new Error(
+        ' Miscellaneous failure (see text): Matching credential not found (krbtgt/AK.TEST@AK.TEST) (HTTP/localhost@AK.TEST)',
+      ),
+    };
+    const target = await server(negotiateHandler());
+    const report = await runDoctor(new URL(target.url), options, fakeDeps(gss));
+    expect(report.steps.at(-1)).toMatchObject({ name: 'service-ticket', ok: false, code: 'ERR_KERBEROS_EXPIRED' });
+    expect(report.steps.at(-1)?.fix).toMatch(/kinit/);
+    expect(target.requests).toHaveLength(0);
+  });
+
   it('says Negotiate is not offered by a server that only knows Basic', async () => {
     const target = await server((_request, response) => {
       response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="x"' }).end();

@@ -1,7 +1,8 @@
 import { classifyGssError } from '../errors/classify';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { debug } from '../debug';
-import type { GssContext, GssProvider } from '../gss/provider';
+import type { GssContext, GssContextOptions, GssProvider } from '../gss/provider';
+import { learnSpnegoCause } from '../gss/spnego-cause';
 import type { MutualMode } from '../options';
 import type { RequestPlan } from './plan';
 
@@ -183,16 +184,20 @@ export interface TokenSource {
   refill(plan: RequestPlan): void;
 }
 
-/** Creates a context for `plan` and steps it once. Throws classified KerberosAuthErrors. */
+/**
+ * Creates a context for `plan` and steps it once. Throws classified KerberosAuthErrors; when
+ * SPNEGO hides the cause, raw Kerberos is asked once what it is (see learnSpnegoCause).
+ */
 export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<MintedToken> {
   const started = performance.now();
+  const options: GssContextOptions = {
+    principal: plan.principal,
+    delegate: plan.delegate,
+    mutual: plan.mutual !== 'disabled',
+    mechanism: plan.mechanism,
+  };
   try {
-    const context = await gss.createContext(plan.spn, {
-      principal: plan.principal,
-      delegate: plan.delegate,
-      mutual: plan.mutual !== 'disabled',
-      mechanism: plan.mechanism,
-    });
+    const context = await gss.createContext(plan.spn, options);
     const token = await context.step('');
     if (token === null) throw new Error('GSS produced no initial token');
     refuseNtlm(token, plan);
@@ -206,7 +211,7 @@ export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<Mi
     }
     return { context, token, mintedAt: started };
   } catch (error) {
-    const classified = classifyGssError(error, plan.spn, plan.host);
+    const classified = classifyGssError(await learnSpnegoCause(gss, plan.spn, options, error), plan.spn, plan.host);
     debug('no token for %s: %s', plan.spn, classified.code);
     throw classified;
   }

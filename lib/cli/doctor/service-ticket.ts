@@ -1,6 +1,7 @@
 import { isNtlmToken } from '../../core/negotiation';
 import { classifyGssError } from '../../errors/classify';
-import type { GssProvider, Mechanism } from '../../gss/provider';
+import type { GssContextOptions, GssProvider, Mechanism } from '../../gss/provider';
+import { learnSpnegoCause } from '../../gss/spnego-cause';
 import type { MutualMode } from '../../options';
 import { describeFailure } from '../failure';
 import { failed, passed, type Step } from './step';
@@ -23,16 +24,19 @@ export interface ServiceTicketInput {
  */
 export async function checkServiceTicket(input: ServiceTicketInput): Promise<Step> {
   let token: string | null;
+  const options: GssContextOptions = {
+    principal: input.principal,
+    delegate: false,
+    mutual: input.mutual !== 'disabled',
+    mechanism: input.mechanism,
+  };
   try {
-    const context = await input.gss.createContext(input.spn, {
-      principal: input.principal,
-      delegate: false,
-      mutual: input.mutual !== 'disabled',
-      mechanism: input.mechanism,
-    });
+    const context = await input.gss.createContext(input.spn, options);
     token = await context.step('');
   } catch (error) {
-    const failure = describeFailure(classifyGssError(error, input.spn, input.host));
+    // The same repeat with raw Kerberos as the plugin's, so both name the same cause.
+    const cause = await learnSpnegoCause(input.gss, input.spn, options, error);
+    const failure = describeFailure(classifyGssError(cause, input.spn, input.host));
     let fix = failure.fix ?? 'see docs/errors.md';
     if (failure.code === 'ERR_KERBEROS_UNKNOWN_SPN' && input.alternatives !== undefined) {
       fix += `; on the command line: ${input.alternatives}`;
