@@ -61,6 +61,13 @@ const HEIMDAL_RULES: readonly Rule[] = [
     fix: 'if the service is in {asked}, map its host there in [domain_realm] of krb5.conf (KRB5_CONFIG); if it is in {realm}, ask for a cross-realm trust',
   },
   {
+    // MIT's client against a Heimdal KDC names no principal, for an unknown SPN and for a
+    // realm it has no trust to alike (Heimdal's KDC sends no text MIT would quote).
+    code: 'ERR_KERBEROS_UNKNOWN_SPN',
+    pattern: /(?:^|: )Server not found in Kerberos database/,
+    fix: 'the KDC does not know the service principal {spn}: check the URL host is the name the service is registered under, or set the `spn` option; if krb5.conf maps the host to another realm ([domain_realm]), your realm has no trust path there',
+  },
+  {
     code: 'ERR_KERBEROS_UNKNOWN_SPN',
     pattern: /Server \((?<principal>\S+)\) unknown|LOOKING_UP_SERVER \((?<asked>[^)\s]+)\)/,
     fix: 'the KDC does not know the service principal {spn}: check the URL host is the name the service is registered under (not an alias or IP), or set the `spn` option to the registered name; a realm after @ that is not yours means krb5.conf maps the host there ([domain_realm])',
