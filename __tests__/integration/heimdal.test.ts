@@ -177,4 +177,14 @@ describe('against a Heimdal KDC', () => {
     expect(error).toMatchObject({ code: 'ERR_KERBEROS_UNKNOWN_SPN' });
     expect((error as Error).message).toMatch(/Server not found in Kerberos database.*\[domain_realm\]/);
   });
+
+  it('doctor on MIT GSS-API tells that same nameless refusal apart by krb5.conf: ERR_KERBEROS_WRONG_REALM', async () => {
+    const run = await runBuiltCli(
+      ['doctor', '--json', `${realm.url}/negotiate/`, '--spn', 'HTTP@svc.other.test'],
+      env({ KRB5_CONFIG: heimdal.HEIMDAL_KRB5_CONFIG, KRB5CCNAME: heimdal.HEIMDAL_KRB5CCNAME }),
+    );
+    const step = failedStep(JSON.parse(run.stdout) as DoctorJson);
+    expect(step).toMatchObject({ name: 'service-ticket', code: 'ERR_KERBEROS_WRONG_REALM' });
+    expect(step?.fix).toMatch(/OTHER\.TEST .*not to your realm HK\.TEST/);
+  });
 });
