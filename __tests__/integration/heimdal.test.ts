@@ -5,6 +5,7 @@ import { isKerberosAuthError, kerberosAuth } from '../../lib';
 import { type DoctorJson, failedStep, requireBuiltCli, runBuiltCli } from '../cli/built-cli';
 import { type HeimdalOutcome, heimdalKdcDown, heimdalKdcUp, heimdalPreload, heimdalRequest } from './helpers/heimdal';
 import { realm, realmCommand, scratch, withRealEnv } from './helpers/realm';
+import { startSilentKdc } from './helpers/silent-kdc';
 
 // The library on Heimdal's GSS-API (the addon built against Debian's Heimdal 7.8, the closest
 // to macOS GSS.framework that runs on Linux), in child processes, against the MIT realm's
@@ -146,6 +147,28 @@ describe('on Heimdal GSS-API against the MIT realm', () => {
     });
     expect(outcome.code).toBe('ERR_KERBEROS_CLOCK_SKEW');
   }, 20000);
+});
+
+describe('on Heimdal GSS-API with a KDC that never answers', () => {
+  it('ends every request with ERR_KERBEROS_TIMEOUT within `timeout` while the process keeps working', async () => {
+    const kdc = await startSilentKdc();
+    try {
+      const overrides = {
+        KRB5CCNAME: `FILE:${aliceCache('heimdal-silent')}`,
+        KRB5_CONFIG: kdc.config(process.env.KRB5_CONFIG as string, scratch('heimdal-silent.conf')),
+      };
+      // Heimdal holds each call 67 s; with one slot, the queued requests give up at their own time-out.
+      const report = await heimdalRequest(preload, env(overrides), {
+        url: `${realm.url}/negotiate/`,
+        options: { hosts: 'localhost', timeout: 500, maxConcurrentGss: 1 },
+        count: 3,
+      });
+      expect(report.outcomes?.map((outcome) => outcome.code)).toEqual(Array(3).fill('ERR_KERBEROS_TIMEOUT'));
+      expect(report.reads).toBeGreaterThan(10);
+    } finally {
+      await kdc.close();
+    }
+  }, 30000);
 });
 
 describe('against a Heimdal KDC', () => {

@@ -24,31 +24,11 @@ export function heimdalKdcDown(dir: string): void {
   execFileSync('bash', [SCRIPT, 'down', dir, '--purge'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-export interface ChildRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs node with `args` and `env` (the whole environment: Jest's copy is not inherited), killed after `limitMs`. */
-export function runNode(args: string[], env: NodeJS.ProcessEnv, limitMs = 20000): Promise<ChildRun> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
-}
-
 /** What one request with the plugin on Heimdal ended with. */
 export interface HeimdalOutcome {
+  /** With `count`: one outcome per request, and the file reads done while they ran. */
+  outcomes?: HeimdalOutcome[];
+  reads?: number;
   status?: number;
   user?: string;
   code?: string;
@@ -56,13 +36,37 @@ export interface HeimdalOutcome {
   cause?: string;
 }
 
-/** One request with the plugin, in a child process whose `kerberos` is the Heimdal build. */
-export async function heimdalRequest(
+/**
+ * Requests with the plugin, in a child process whose `kerberos` is the Heimdal build. Resolves
+ * with the child's report as soon as it is printed, and kills the child: after a time-out, a
+ * GSS call stuck on a silent KDC would keep it alive for a minute.
+ */
+export function heimdalRequest(
   preload: string,
   env: NodeJS.ProcessEnv,
-  request: { url: string; options: Record<string, unknown>; holdMs?: number },
+  request: { url: string; options: Record<string, unknown>; holdMs?: number; count?: number },
 ): Promise<HeimdalOutcome> {
-  const run = await runNode(['-r', preload, CLIENT, JSON.stringify(request)], env);
-  if (run.code !== 0) throw new Error(`the Heimdal client exited with ${String(run.code)}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as HeimdalOutcome;
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['-r', preload, CLIENT, JSON.stringify(request)], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const end = stdout.indexOf('\n');
+      if (end === -1) return;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      resolvePromise(JSON.parse(stdout.slice(0, end)) as HeimdalOutcome);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the Heimdal client ended (${String(code)}) without a report: ${stderr}`));
+    });
+  });
 }
