@@ -2,6 +2,7 @@ import { classifyGssError } from '../errors/classify';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { debug } from '../debug';
 import type { GssContext, GssContextOptions, GssProvider } from '../gss/provider';
+import { explainServerError, krbErrorName } from '../gss/krb-error';
 import { learnSpnegoCause } from '../gss/spnego-cause';
 import type { MutualMode } from '../options';
 import type { RequestPlan } from './plan';
@@ -83,9 +84,15 @@ export class Negotiation {
     } catch (error) {
       // The server's token may be a KRB-ERROR that names the real cause (clock skew, expired
       // ticket): say that. Anything else means the server does not take our ticket.
-      const classified = classifyGssError(error, this.spn, this.host);
+      const classified = this.classifyServerError(error, serverToken);
       if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
-      throw this.rejected('its Negotiate token could not be processed (the ticket is not for this server?)', error);
+      const krbError = krbErrorName(serverToken);
+      throw this.rejected(
+        krbError === undefined
+          ? 'its Negotiate token could not be processed (the ticket is not for this server?)'
+          : `it answered with ${krbError}`,
+        error,
+      );
     }
     if (token === null) throw this.rejected('the handshake produced nothing more to send');
     return refuseNtlm(token, this.plan);
@@ -105,7 +112,7 @@ export class Negotiation {
     } catch (error) {
       // A cause GSS can name (an expired ticket, clock skew) is said as such; the response is
       // withheld either way, since the caller never sees it.
-      const classified = classifyGssError(error, this.spn, this.host);
+      const classified = this.classifyServerError(error, serverToken);
       if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
       return `the server's token did not verify (${error instanceof Error ? error.message : String(error)})`;
     }
@@ -157,6 +164,16 @@ export class Negotiation {
   /** Marks the exchange finished without a server token (mutual 'optional' or 'disabled'). */
   finish(): void {
     this.#finished = true;
+  }
+
+  /**
+   * Classifies a failure to step the server's token. When GSS's words name no cause (Heimdal's
+   * SPNEGO), the KRB-ERROR the server sent, if any, is read from the token itself.
+   */
+  private classifyServerError(error: unknown, serverToken: string): KerberosAuthError {
+    const classified = classifyGssError(error, this.spn, this.host);
+    if (classified.code !== 'ERR_KERBEROS_GSS') return classified;
+    return classifyGssError(explainServerError(error, serverToken), this.spn, this.host);
   }
 
   rejected(why: string, cause?: unknown): KerberosAuthError {
