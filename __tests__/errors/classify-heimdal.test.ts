@@ -31,6 +31,12 @@ const HEIMDAL: [cause: string, message: string, code: string, fixPart: RegExp][]
     /kinit/,
   ],
   [
+    'a TGT the MIT KDC cannot use (issued before the krbtgt key changed)',
+    ' Miscellaneous failure (see text): PROCESS_TGS (HTTP/localhost@AK.TEST)',
+    'ERR_KERBEROS_EXPIRED',
+    /kinit/,
+  ],
+  [
     'an SPN the MIT KDC does not know',
     ' Miscellaneous failure (see text): LOOKING_UP_SERVER (HTTP/nosuch.example.test@AK.TEST)',
     'ERR_KERBEROS_UNKNOWN_SPN',
@@ -78,6 +84,12 @@ describe('classifyGssError with Heimdal messages', () => {
   it('reads a missing cross-realm krbtgt in Heimdal words as a wrong realm', () => {
     const error = classifyGssError(new Error(' Server (krbtgt/OTHER.TEST@AK.TEST) unknown'), 'HTTP@a', 'a');
     expect(error.code).toBe('ERR_KERBEROS_WRONG_REALM');
+  });
+
+  it('reads MIT’s quote of the same KDC status word alike', () => {
+    const message =
+      'Unspecified GSS failure.  Minor code may provide more information: KDC returned error string: PROCESS_TGS';
+    expect(classifyGssError(new Error(message), 'HTTP@a', 'a').code).toBe('ERR_KERBEROS_EXPIRED');
   });
 
   it('keeps SPNEGO’s opaque failure generic: it names no cause', () => {

@@ -28,6 +28,16 @@ const HEIMDAL_RULES: readonly Rule[] = [
     fix: 'run `kinit` again (or renew it with `kinit -R`)',
   },
   {
+    // An MIT KDC's status word when the TGT sent with a service-ticket request does not
+    // validate: expired by the KDC's clock, or issued before the realm's krbtgt key changed.
+    // Heimdal quotes it as "PROCESS_TGS (HTTP/h@R)", MIT as "KDC returned error string: PROCESS_TGS".
+    code: 'ERR_KERBEROS_EXPIRED',
+    pattern: /\bPROCESS_TGS\b/,
+    cause:
+      'the KDC refused your ticket-granting ticket (expired by its clock, or older than a change of the realm key)',
+    fix: 'get a new ticket with `kinit`',
+  },
+  {
     code: 'ERR_KERBEROS_NO_CREDENTIALS',
     pattern: /get-principal lstat\((?<path>[^)]*)\)|No credentials cache file found/,
     cause: 'there is no credential cache file',
