@@ -1,11 +1,10 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import axios from 'axios';
 import { isKerberosAuthError, kerberosAuth } from '../../lib';
 import { type DoctorJson, failedStep, requireBuiltCli, runBuiltCli } from '../cli/built-cli';
 import { type HeimdalOutcome, heimdalKdcDown, heimdalKdcUp, heimdalPreload, heimdalRequest } from './helpers/heimdal';
 import { realm, realmCommand, scratch, withRealEnv } from './helpers/realm';
-import { startSilentKdc } from './helpers/silent-kdc';
+import { closedPort, startSilentKdc } from './helpers/silent-kdc';
 
 // The library on Heimdal's GSS-API (the addon built against Debian's Heimdal 7.8, the closest
 // to macOS GSS.framework that runs on Linux), in child processes, against the MIT realm's
@@ -43,14 +42,6 @@ function mitConf(name: string, edit: (text: string) => string): string {
   const file = scratch(name);
   writeFileSync(file, edit(readFileSync(process.env.KRB5_CONFIG as string, 'utf8')));
   return file;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function request(overrides: NodeJS.ProcessEnv, options: Record<string, unknown> = {}): Promise<HeimdalOutcome> {

@@ -30,3 +30,12 @@ export async function startSilentKdc(): Promise<SilentKdc> {
     },
   };
 }
+
+/** A port of 127.0.0.1 where nothing listens: a KDC there is unreachable. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
