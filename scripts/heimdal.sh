@@ -51,8 +51,15 @@ fetch() {
   local tmp
   tmp=$(mktemp -d)
   # apt-get download writes into the current folder; as root it warns that _apt cannot.
-  (cd "${tmp}" && chmod 755 . && apt-get download -qq "${PACKAGES[@]}" >&2) ||
-    { rm -rf "${tmp}"; die "apt-get download failed (run apt-get update?)"; }
+  # A fresh machine may have no package lists yet: as root, fetch them once and try again.
+  if ! (cd "${tmp}" && chmod 755 . && apt-get download -qq "${PACKAGES[@]}" >&2); then
+    if [[ ${EUID} -eq 0 ]] && apt-get update -qq >&2 && (cd "${tmp}" && apt-get download -qq "${PACKAGES[@]}" >&2); then
+      :
+    else
+      rm -rf "${tmp}"
+      die "apt-get download failed (run apt-get update?)"
+    fi
+  fi
   rm -rf "${PKG_ROOT}"
   mkdir -p "${PKG_ROOT}"
   local deb
@@ -127,9 +134,13 @@ EOF
       if [[ -f ${dir}/include/node/node_api.h ]]; then nodedir=${dir}; break; fi
     done
   fi
-  local gyp
-  gyp=$(dirname "$(node -p "require.resolve('npm/package.json', { paths: ['$(dirname "$(readlink -f "$(command -v npm)")")/..'] })")")/node_modules/node-gyp/bin/node-gyp.js
-  [[ -f ${gyp} ]] || die "node-gyp (bundled with npm) not found at ${gyp}"
+  # node-gyp as npm bundles it (npm's bin/npm-cli.js sits beside its node_modules), or a local one.
+  local gyp='' candidate
+  for candidate in "$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js" \
+    "${ROOT}/node_modules/node-gyp/bin/node-gyp.js"; do
+    if [[ -f ${candidate} ]]; then gyp=${candidate}; break; fi
+  done
+  [[ -n ${gyp} ]] || die "node-gyp not found (it comes with npm)"
   (cd "${ADDON}" && node "${gyp}" rebuild ${nodedir:+--nodedir="${nodedir}"} >"${ADDON}/build.log" 2>&1) ||
     { tail -n 30 "${ADDON}/build.log" >&2; die "building the addon failed (log: ${ADDON}/build.log)"; }
   cat >"${PRELOAD}" <<EOF
