@@ -25,6 +25,24 @@ const HEIMDAL: [cause: string, message: string, code: string, fixPart: RegExp][]
     /chmod 600 \/tmp\/hk\/open\.cc/,
   ],
   [
+    'a cache path that is a symbolic link',
+    ' Miscellaneous failure (see text): Refuses to open symlinks for caches FILE:/tmp/hk/link.cc',
+    'ERR_KERBEROS_NO_CREDENTIALS',
+    /not a link.*ls -l \/tmp\/hk\/link\.cc/,
+  ],
+  [
+    'a cache path that is a folder',
+    ' Miscellaneous failure (see text): Refuses to open symlinks for caches FILE:/tmp/hk/emptydir/',
+    'ERR_KERBEROS_NO_CREDENTIALS',
+    /folder/,
+  ],
+  [
+    'a cache file another user owns',
+    ' Miscellaneous failure (see text): Refuses to open cache files not own by myself FILE:/tmp/hk/other.cc (owned by 33)',
+    'ERR_KERBEROS_NO_CREDENTIALS',
+    /ls -l \/tmp\/hk\/other\.cc/,
+  ],
+  [
     'an expired TGT',
     ' Miscellaneous failure (see text): Matching credential not found (krbtgt/AK.TEST@AK.TEST) (HTTP/localhost@AK.TEST)',
     'ERR_KERBEROS_EXPIRED',

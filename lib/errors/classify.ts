@@ -57,6 +57,15 @@ const HEIMDAL_RULES: readonly Rule[] = [
     fix: 'make the cache private: `chmod 600 {path}` (and create caches with umask 077)',
   },
   {
+    // Heimdal also refuses a FILE cache that is a symbolic link (or a folder: it says
+    // "symlinks" then too), a hard link, or a file another user owns; MIT reads them.
+    code: 'ERR_KERBEROS_NO_CREDENTIALS',
+    pattern:
+      /Refuses to open (?:symlinks for caches|non files caches:|possible symlink for caches:|hardlinks for caches|cache files not own by myself) (?:FILE:)?(?<path>\S+)/,
+    cause: 'Heimdal refuses a credential cache that is not a regular file of your own',
+    fix: 'point KRB5CCNAME at the cache file itself, not a link to it or a folder, owned by the user the process runs as (`ls -l {path}`), or run `kinit` for a new one',
+  },
+  {
     // "Server (krbtgt/OTHER@MINE) unknown": no cross-realm key towards the service's realm.
     code: 'ERR_KERBEROS_WRONG_REALM',
     pattern: /Server \(krbtgt\/\S+\) unknown/,
