@@ -88,7 +88,8 @@ export interface KerberosAuthOptions {
   maxRounds?: number;
   /**
    * Milliseconds one GSS operation (talking to the KDC included) may take before the request
-   * fails with ERR_KERBEROS_TIMEOUT. MIT krb5 alone waits about 25 s for a silent KDC.
+   * fails with ERR_KERBEROS_TIMEOUT. GSS alone waits for a silent KDC about 28 s (MIT krb5) or
+   * 67 s (Heimdal); the native call still runs that long, and keeps the process from exiting.
    * @default 5000
    */
   timeout?: number;

@@ -47,3 +47,11 @@ if ! node -e "require('kerberos')" 2>/dev/null; then
   npm rebuild kerberos >&2
   node -e "require('kerberos')"
 fi
+
+# The addon again, built against Heimdal's GSS-API from Debian packages unpacked into
+# node_modules/.cache/heimdal (never installed: Heimdal conflicts with MIT), for the
+# integration tests that run the library on Heimdal (scripts/heimdal.sh).
+if [[ ! -f node_modules/.cache/heimdal/kerberos/.built ]]; then
+  echo "setup: building the kerberos module against Heimdal" >&2
+  bash scripts/heimdal.sh addon >/dev/null
+fi

@@ -1,4 +1,4 @@
-import type { GssContext, GssContextOptions, GssProvider } from '../../lib/gss/provider';
+import type { GssContext, GssContextOptions, GssProvider, Mechanism } from '../../lib/gss/provider';
 
 /** What a fake token says; servers in unit tests decode it with `decodeToken`. */
 export interface FakeToken {
@@ -29,6 +29,11 @@ export class FakeGss implements GssProvider {
   readonly contexts: FakeContext[] = [];
   /** When set, createContext fails with this error (as the native binding would). */
   failWith: Error | undefined;
+  /**
+   * When set for a mechanism, the first step of its contexts fails with this error: where
+   * Heimdal fails (getting the service ticket), after the context was made.
+   */
+  failFirstStep: Partial<Record<Mechanism, Error>> = {};
   /** Milliseconds each call takes. */
   delayMs = 0;
   /** First tokens are NTLMSSP messages, as a SPNEGO fallback to NTLM would produce. */
@@ -113,6 +118,8 @@ export class FakeContext implements GssContext {
     await delay(this.owner.delayMs);
     this.stepped.push(serverToken);
     if (serverToken === '') {
+      const failure = this.owner.failFirstStep[this.options.mechanism];
+      if (failure !== undefined) throw failure;
       if (this.owner.ntlm) return Buffer.from('NTLMSSP\0\x01\x00\x00\x00', 'latin1').toString('base64');
       if (!this.options.mutual) this.complete = true;
       return encodeToken({ kind: 'init', id: this.id, spn: this.spn, delegate: this.options.delegate });

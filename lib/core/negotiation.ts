@@ -1,7 +1,9 @@
 import { classifyGssError } from '../errors/classify';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { debug } from '../debug';
-import type { GssContext, GssProvider } from '../gss/provider';
+import type { GssContext, GssContextOptions, GssProvider } from '../gss/provider';
+import { explainServerError, krbErrorName } from '../gss/krb-error';
+import { learnSpnegoCause } from '../gss/spnego-cause';
 import type { MutualMode } from '../options';
 import type { RequestPlan } from './plan';
 
@@ -80,9 +82,15 @@ export class Negotiation {
     } catch (error) {
       // The server's token may be a KRB-ERROR that names the real cause (clock skew, expired
       // ticket): say that. Anything else means the server does not take our ticket.
-      const classified = classifyGssError(error, this.spn, this.host);
+      const classified = this.classifyServerError(error, serverToken);
       if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
-      throw this.rejected('its Negotiate token could not be processed (the ticket is not for this server?)', error);
+      const krbError = krbErrorName(serverToken);
+      throw this.rejected(
+        krbError === undefined
+          ? 'its Negotiate token could not be processed (the ticket is not for this server?)'
+          : `it answered with ${krbError}`,
+        error,
+      );
     }
     if (token === null) throw this.rejected('the handshake produced nothing more to send');
     return refuseNtlm(token, this.plan);
@@ -102,7 +110,7 @@ export class Negotiation {
     } catch (error) {
       // A cause GSS can name (an expired ticket, clock skew) is said as such; the response is
       // withheld either way, since the caller never sees it.
-      const classified = classifyGssError(error, this.spn, this.host);
+      const classified = this.classifyServerError(error, serverToken);
       if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
       return `the server's token did not verify (${error instanceof Error ? error.message : String(error)})`;
     }
@@ -117,6 +125,16 @@ export class Negotiation {
   /** Marks the exchange finished without a server token (mutual 'optional' or 'disabled'). */
   finish(): void {
     this.#finished = true;
+  }
+
+  /**
+   * Classifies a failure to step the server's token. When GSS's words name no cause (Heimdal's
+   * SPNEGO), the KRB-ERROR the server sent, if any, is read from the token itself.
+   */
+  private classifyServerError(error: unknown, serverToken: string): KerberosAuthError {
+    const classified = classifyGssError(error, this.spn, this.host);
+    if (classified.code !== 'ERR_KERBEROS_GSS') return classified;
+    return classifyGssError(explainServerError(error, serverToken), this.spn, this.host);
   }
 
   rejected(why: string, cause?: unknown): KerberosAuthError {
@@ -145,18 +163,20 @@ export interface TokenSource {
 }
 
 /**
- * Creates a context for `plan` and steps it once. Throws classified KerberosAuthErrors.
+ * Creates a context for `plan` and steps it once. Throws classified KerberosAuthErrors; when
+ * SPNEGO hides the cause, raw Kerberos is asked once what it is (see learnSpnegoCause).
  * `spare` only changes the log line: a prefetched token is for a request not yet made.
  */
 export async function mintToken(gss: GssProvider, plan: RequestPlan, spare = false): Promise<MintedToken> {
   const started = performance.now();
+  const options: GssContextOptions = {
+    principal: plan.principal,
+    delegate: plan.delegate,
+    mutual: plan.mutual !== 'disabled',
+    mechanism: plan.mechanism,
+  };
   try {
-    const context = await gss.createContext(plan.spn, {
-      principal: plan.principal,
-      delegate: plan.delegate,
-      mutual: plan.mutual !== 'disabled',
-      mechanism: plan.mechanism,
-    });
+    const context = await gss.createContext(plan.spn, options);
     const token = await context.step('');
     if (token === null) throw new Error('GSS produced no initial token');
     refuseNtlm(token, plan);
@@ -171,7 +191,7 @@ export async function mintToken(gss: GssProvider, plan: RequestPlan, spare = fal
     }
     return { context, token, mintedAt: started };
   } catch (error) {
-    const classified = classifyGssError(error, plan.spn, plan.host);
+    const classified = classifyGssError(await learnSpnegoCause(gss, plan.spn, options, error), plan.spn, plan.host);
     debug('no %s for %s: %s', spare ? 'spare token' : 'token', plan.spn, classified.code);
     throw classified;
   }
