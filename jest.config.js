@@ -23,6 +23,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/__tests__/plugin.test.ts',
         '<rootDir>/__tests__/proxy.test.ts',
+        '<rootDir>/__tests__/core/tunnel-agent.test.ts',
         '<rootDir>/__tests__/interop.test.ts',
         '<rootDir>/__tests__/security/**/*.test.ts',
       ],

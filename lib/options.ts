@@ -58,12 +58,22 @@ export interface KerberosAuthOptions {
    * Forward proxies (axios's `proxy` option) that may receive a Kerberos token: a `407` with
    * `Proxy-Authenticate: Negotiate` from one of them is answered with `Proxy-Authorization`
    * for `HTTP@<proxy host>`, and with `preemptive` every request through it carries one.
-   * Same patterns as `hosts`. Credentials are never delegated to a proxy, and only requests
-   * to `http:` targets authenticate to it (axios tunnels `https:` ones and sends their headers
-   * inside the TLS connection to the origin).
+   * Same patterns as `hosts`. Proxies from `HTTP_PROXY`/`HTTPS_PROXY` (and `NO_PROXY`) count
+   * too, resolved as axios resolves them. For `https:` targets the plugin opens the `CONNECT`
+   * tunnel itself and authenticates it. Credentials are never delegated to a proxy. A `407`
+   * Negotiate from a proxy that is not listed fails with ERR_KERBEROS_PROXY_AUTH_REQUIRED.
    * @default undefined (no proxy gets a token)
    */
   proxies?: HostPattern | readonly HostPattern[];
+  /**
+   * Mutual authentication towards a proxy in `proxies`, separate from the origin's `mutual`:
+   * `'optional'` verifies the proxy's final `Proxy-Authenticate: Negotiate <token>` when it
+   * sends one (a token that does not verify fails) and accepts its absence, as browsers and
+   * curl do (Squid and most gateways never send one); `'required'` also fails a response or
+   * tunnel without it; `'disabled'` neither asks for nor checks it.
+   * @default 'optional'
+   */
+  proxyMutual?: MutualMode;
   /**
    * Credential delegation: `true` forwards your ticket-granting ticket to every host in
    * `hosts` (which must then be set); a pattern or list delegates only to hosts that match
@@ -125,14 +135,17 @@ export interface KerberosRequestOptions {
   mutual?: MutualMode;
   /** Delegate (or not) for this request; only to hosts in `hosts`. */
   delegate?: boolean;
-  /** Send the token up front (or not) for this request. */
+  /** Send the token up front (or not) for this request, to the origin and to a listed proxy. */
   preemptive?: boolean;
+  /** Mutual authentication towards the proxy for this request (see `proxyMutual`). */
+  proxyMutual?: MutualMode;
 }
 
 /** The options after validation: what the rest of the code sees. */
 export interface ResolvedOptions {
   hosts: HostMatcher | undefined;
   proxies: HostMatcher | undefined;
+  proxyMutual: MutualMode;
   preemptive: boolean;
   service: string;
   spn: string | ((url: URL) => string) | undefined;
@@ -162,6 +175,7 @@ export const DEFAULT_OPTIONS = {
   canonicalize: 'none',
   includePort: false,
   allowNtlm: false,
+  proxyMutual: 'optional',
 } as const satisfies Partial<KerberosAuthOptions>;
 
 const MUTUAL_MODES: readonly MutualMode[] = ['required', 'optional', 'disabled'];
@@ -183,6 +197,7 @@ const KNOWN = new Set<string>([
   'canonicalize',
   'includePort',
   'allowNtlm',
+  'proxyMutual',
 ]);
 
 /**
@@ -214,6 +229,7 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
   return {
     hosts,
     proxies: given.proxies === undefined ? undefined : compileHosts(given.proxies, 'proxies'),
+    proxyMutual: oneOf('proxyMutual', o.proxyMutual, MUTUAL_MODES),
     preemptive: boolean('preemptive', o.preemptive),
     service: nonEmptyString('service', o.service, /^[^@/\s]+$/, "a service name such as 'HTTP'"),
     spn: spn('spn', o.spn),
@@ -248,14 +264,18 @@ export function resolveRequestOptions(value: unknown): KerberosRequestOptions | 
   const v: Record<string, unknown> = withoutUndefined(value as Record<string, unknown>);
   const out = Object.create(null) as KerberosRequestOptions;
   for (const key of Object.keys(v)) {
-    if (!['spn', 'mutual', 'delegate', 'preemptive'].includes(key)) {
-      throw optionError(`kerberos.${key}`, 'unknown per-request option (spn, mutual, delegate, preemptive)');
+    if (!['spn', 'mutual', 'delegate', 'preemptive', 'proxyMutual'].includes(key)) {
+      throw optionError(
+        `kerberos.${key}`,
+        'unknown per-request option (spn, mutual, delegate, preemptive, proxyMutual)',
+      );
     }
   }
   if (v.spn !== undefined) out.spn = checkSpn('kerberos.spn', v.spn);
   if (v.mutual !== undefined) out.mutual = oneOf('kerberos.mutual', v.mutual, MUTUAL_MODES);
   if (v.delegate !== undefined) out.delegate = boolean('kerberos.delegate', v.delegate);
   if (v.preemptive !== undefined) out.preemptive = boolean('kerberos.preemptive', v.preemptive);
+  if (v.proxyMutual !== undefined) out.proxyMutual = oneOf('kerberos.proxyMutual', v.proxyMutual, MUTUAL_MODES);
   return out;
 }
 

@@ -1,8 +1,9 @@
 import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { debug } from '../debug';
+import type { KerberosRequestOptions } from '../options';
 import type { PluginContext } from './context';
-import { isReplayable, requestUrl, responseUrl } from './config';
+import { isReplayable, own, requestUrl, responseUrl } from './config';
 import { abortable } from './abort';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY } from './party';
@@ -160,7 +161,7 @@ function locationUrl(location: string, base: URL): URL | undefined {
  * Points `next` at the hop `to`, sent with `method`. Leaving for another host (that is not
  * a subdomain) or from https to http drops the caller's `Cookie`, `Proxy-Authorization`
  * and `sensitiveHeaders` (what follow-redirects and axios do); per-request `kerberos`
- * options stay with the caller's own origin.
+ * options stay with the caller's own origin, but for the proxy's `proxyMutual`.
  */
 function toHop(
   next: InternalAxiosRequestConfig,
@@ -194,7 +195,17 @@ function toHop(
   next.baseURL = undefined;
   next.params = undefined;
   next.method = method.toLowerCase();
-  if (exchange.url?.origin !== to.origin) next.kerberos = undefined;
+  if (exchange.url?.origin !== to.origin) next.kerberos = proxyLegOf(config);
+}
+
+/**
+ * The per-request options a hop to another origin keeps: `proxyMutual`, which is for the
+ * proxy every hop goes through, not for the origin the caller named.
+ */
+function proxyLegOf(config: InternalAxiosRequestConfig): KerberosRequestOptions | undefined {
+  const options = own(config, 'kerberos');
+  const proxyMutual = options === false ? undefined : options?.proxyMutual;
+  return proxyMutual === undefined ? undefined : { proxyMutual };
 }
 
 /**

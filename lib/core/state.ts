@@ -36,12 +36,19 @@ export class Exchange {
   readonly timeout: number;
   /** The caller's own URL: per-request `kerberos` options apply to its origin only. */
   readonly url: URL | undefined;
+  /**
+   * The caller's `proxy` and `httpsAgent`. The plugin's CONNECT tunnel (tunnel-agent.ts)
+   * replaces both on a config it routes, and an environment proxy is pinned into `proxy`:
+   * every hop is routed again from the caller's own settings, for its own URL.
+   */
+  readonly proxy: InternalAxiosRequestConfig['proxy'];
+  readonly httpsAgent: unknown;
 
   /**
    * An exchange for a config of the caller's, read before the plugin changes anything on it.
    * A config the plugin sent before (a retry by another interceptor) carries our
-   * `maxRedirects: 0` and what was left of the timeout: the caller's own values come from
-   * the exchange it belonged to.
+   * `maxRedirects: 0`, what was left of the timeout and our routing: the caller's own values
+   * come from the exchange it belonged to.
    */
   constructor(config: InternalAxiosRequestConfig, previous?: Exchange) {
     this.url = requestUrl(config);
@@ -52,6 +59,8 @@ export class Exchange {
       (typeof maxRedirects === 'number' && maxRedirects >= 0 ? maxRedirects : DEFAULT_MAX_REDIRECTS);
     this.beforeRedirect = previous === undefined ? own(config, 'beforeRedirect') : previous.beforeRedirect;
     this.timeout = previous?.timeout ?? (typeof timeout === 'number' && timeout > 0 ? timeout : 0);
+    this.proxy = previous === undefined ? own(config, 'proxy') : previous.proxy;
+    this.httpsAgent = previous === undefined ? own(config, 'httpsAgent') : previous.httpsAgent;
   }
 }
 

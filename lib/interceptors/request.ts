@@ -3,18 +3,21 @@ import type { PluginContext } from '../core/context';
 import { callerAuthorizes, callerAuthorizesProxy, own, requestUrl } from '../core/config';
 import { abortable } from '../core/abort';
 import { Negotiation } from '../core/negotiation';
-import { ORIGIN, PROXY, proxyUrlOf } from '../core/party';
+import { callerRoute, pinProxy, proxyFor } from '../core/env-proxy';
+import { ORIGIN, PROXY } from '../core/party';
 import { planProxy, planRequest } from '../core/plan';
 import { Exchange, RequestState, setState, stateOf } from '../core/state';
+import { routeThroughTunnel } from '../core/tunnel-agent';
 import { debug } from '../debug';
 import { resolveRequestOptions, type KerberosRequestOptions } from '../options';
 
 /**
  * The request interceptor: for a host in `hosts` (or one that asked for Negotiate before),
  * mints a token and sends it up front; likewise `Proxy-Authorization` for a proxy in
- * `proxies`. Leaves the request alone when the caller set `Authorization` (or `auth`), when
- * `kerberos: false`, and for any other host. Runs for the caller's request and again for
- * every re-send and redirect hop the response interceptor sends.
+ * `proxies` (on the request, or on the CONNECT of an https: target's tunnel). Leaves the
+ * request alone when the caller set `Authorization` (or `auth`), when `kerberos: false`, and
+ * for any other host. Runs for the caller's request and again for every re-send and redirect
+ * hop the response interceptor sends.
  */
 export function createRequestInterceptor(ctx: PluginContext) {
   return async function kerberosRequest(config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> {
@@ -44,7 +47,14 @@ export async function beforeSend(
   if (url?.protocol === 'https:') state.exchange.secure = true;
   if (sending !== 'resend') {
     await signForOrigin(ctx, config, state, requestOptions, url);
-    await signForProxy(ctx, config, state, url);
+    // The proxy leg, decided for this URL (callerRoute): an https: target may go through the
+    // plugin's own CONNECT tunnel (tunnel-agent.ts), which authenticates to the proxy itself;
+    // its redirects are ours to follow, so that each hop gets its own route (axios would send
+    // a hop to plain http straight to the origin: `proxy: false`). A plain-http target gets a
+    // Proxy-Authorization header.
+    callerRoute(config, state.exchange);
+    if (routeThroughTunnel(ctx, config, state, requestOptions)) state.exchange.followsRedirects = true;
+    else await signForProxy(ctx, config, state, requestOptions, url);
   }
   if (state.authenticated) state.exchange.followsRedirects = true;
   takeRedirects(config, state);
@@ -117,12 +127,21 @@ async function signForProxy(
   ctx: PluginContext,
   config: InternalAxiosRequestConfig,
   state: RequestState,
+  requestOptions: KerberosRequestOptions,
   url: URL | undefined,
 ): Promise<void> {
   if (ctx.options.proxies === undefined) return;
-  const proxyUrl = proxyUrlOf(config);
-  if (proxyUrl === undefined || callerAuthorizesProxy(config)) return;
-  const plan = planProxy(ctx.options, proxyUrl, url, ctx.platform);
+  // https: targets are tunnelled (routeThroughTunnel): a header here would travel inside the
+  // TLS connection to the origin, never to the proxy.
+  if (url?.protocol !== 'http:') return;
+  const proxyUrl = proxyFor(config, url);
+  // Credentials in an environment proxy URL are the caller's own (axios sends them as Basic).
+  if (proxyUrl === undefined || proxyUrl.username !== '' || callerAuthorizesProxy(config)) return;
+  const plan = planProxy(ctx.options, requestOptions, proxyUrl, ctx.platform);
+  if (!plan.allowed) return;
+  // The pinned proxy is this URL's: the plugin follows the redirects, so that axios does not
+  // send every hop through it, and each hop gets the proxy of its own URL (callerRoute).
+  if (pinProxy(config, proxyUrl)) state.exchange.followsRedirects = true;
   if (!plan.preemptive) return;
   const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
   config.headers.set(PROXY.authorizationHeader, `Negotiate ${token}`);

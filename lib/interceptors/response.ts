@@ -5,9 +5,10 @@ import type { PluginContext } from '../core/context';
 import { mutualAuthenticationFailed, serverTokenProblem } from '../core/mutual';
 import { Negotiation } from '../core/negotiation';
 import { followRedirect, resend } from '../core/next-request';
-import { ORIGIN, type Party, PROXY, proxyUrlOf } from '../core/party';
-import { planProxy, planRequest, type RequestPlan } from '../core/plan';
-import { redactAxiosError, redactResponse } from '../core/redact';
+import { proxyFor } from '../core/env-proxy';
+import { ORIGIN, type Party, PROXY } from '../core/party';
+import { planProxy, planRequest, proxyNotListed, type RequestPlan } from '../core/plan';
+import { redactAxiosError, redactConfig, redactResponse } from '../core/redact';
 import { type RequestState, stateOf } from '../core/state';
 import { debug } from '../debug';
 import { isKerberosAuthError, KerberosAuthError } from '../errors/kerberos-auth-error';
@@ -25,6 +26,12 @@ export function createResponseInterceptors(ctx: PluginContext) {
     async onRejected(error: unknown): Promise<AxiosResponse> {
       if (!isAxiosError(error)) throw error;
       if (error.response === undefined) {
+        // The plugin's CONNECT tunnel (tunnel-agent.ts) fails inside the adapter, and axios
+        // wraps its error: the caller gets ours, typed, as from any other step of the plugin.
+        if (isKerberosAuthError(error.cause) && error.config !== undefined) {
+          redactConfig(error.config);
+          throw error.cause.withContext(error.config);
+        }
         redactAxiosError(error); // a timeout, an abort, a network failure
         throw error;
       }
@@ -79,7 +86,8 @@ async function answerChallenge(
   const offer = readNegotiate(response.headers[party.challengeHeader]);
   if (offer.kind === 'absent') return undefined;
   const config = response.config;
-  const url = party === PROXY ? proxyUrlOf(config) : responseUrl(response);
+  // For a chain axios followed, the proxy and the target are the last hop's.
+  const url = party === PROXY ? proxyFor(config, responseUrl(response)) : responseUrl(response);
   if (url === undefined) return undefined;
   const previous = state.negotiation(party);
   debug('%d from %s: Negotiate %s, round %d', party.status, url.origin, offer.kind, previous?.rounds ?? 0);
@@ -103,6 +111,8 @@ async function answerChallenge(
     const plan = await planFor(ctx, response, url, party);
     if (plan === undefined || !plan.allowed) {
       debug('not answering %s: not in %s', url.origin, party.allowlist);
+      // A proxy asking for Kerberos gets a typed error naming it, never a bare 407.
+      if (party === PROXY && plan !== undefined) throw proxyNotListed(url);
       return undefined;
     }
     if (offer.kind === 'invalid') throw badChallenge(plan, party, offer.reason, response);
@@ -122,9 +132,15 @@ async function planFor(
   party: Party,
 ): Promise<RequestPlan | undefined> {
   const config = response.config;
-  if (party === PROXY) return planProxy(ctx.options, url, requestUrl(config), ctx.platform);
   const requestOptions = resolveRequestOptions(own(config, 'kerberos'));
   if (requestOptions === false) return undefined;
+  if (party === PROXY) {
+    const plan = planProxy(ctx.options, requestOptions, url, ctx.platform);
+    // A 407 to an https: request answered a CONNECT the plugin did not send: axios's own, for
+    // an unlisted proxy (the typed error follows), or the caller's own proxy agent's, where a
+    // Proxy-Authorization header would go inside the tunnel, to the origin.
+    return plan.allowed && responseUrl(response)?.protocol !== 'http:' ? undefined : plan;
+  }
   // A host outside `hosts` is not answered: no SPN work (CNAME lookup, `spn` function) for it.
   if (ctx.options.hosts?.matches(url) === false) return undefined;
   // A request's own `spn`, `delegate` and `mutual` are for the host it was sent to, not for
