@@ -15,7 +15,7 @@ module.exports = {
       globalSetup: '<rootDir>/__tests__/setup/build.ts',
     },
     {
-      // The plugin's behaviour tests again with the lowest axios of the peer range (1.7.x),
+      // The plugin's behaviour tests again with the lowest axios of the peer range (1.16.1),
       // so that range is tested, not assumed. Only axios changes; the rest is shared.
       displayName: 'unit-lowest-axios',
       testEnvironment: 'node',
@@ -23,6 +23,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/__tests__/plugin.test.ts',
         '<rootDir>/__tests__/proxy.test.ts',
+        '<rootDir>/__tests__/core/tunnel-agent.test.ts',
         '<rootDir>/__tests__/interop.test.ts',
         '<rootDir>/__tests__/security/**/*.test.ts',
         '<rootDir>/__tests__/core/session.test.ts',

@@ -7,7 +7,7 @@ declare module 'axios' {
   interface AxiosRequestConfig<D = any> {
     /**
      * axios-kerberos for this request: `false` skips the plugin; an object overrides
-     * `spn`, `mutual`, `delegate`, `preemptive` or `session`.
+     * `spn`, `mutual`, `delegate`, `preemptive`, `proxyMutual` or `session`.
      */
     kerberos?: false | KerberosRequestOptions;
   }

@@ -56,18 +56,31 @@ describe('ExpiringOriginSet', () => {
 });
 
 describe('planProxy', () => {
-  const target = new URL('http://origin.example/x');
+  const proxy = new URL('http://proxy.example:3128');
   it('allows only proxies in `proxies`, uses HTTP@proxy and never delegates', () => {
     const options = resolveOptions({ hosts: '*.example', proxies: 'proxy.example', delegate: true });
-    const plan = planProxy(options, new URL('http://proxy.example:3128'), target, 'linux');
+    const plan = planProxy(options, {}, proxy, 'linux');
     expect(plan).toMatchObject({ allowed: true, preemptive: true, spn: 'HTTP@proxy.example', delegate: false });
-    expect(planProxy(options, new URL('http://other.example:3128'), target, 'linux').allowed).toBe(false);
-    expect(planProxy(resolveOptions({}), new URL('http://proxy.example:3128'), target, 'linux').allowed).toBe(false);
+    expect(planProxy(options, {}, new URL('http://other.example:3128'), 'linux').allowed).toBe(false);
+    expect(planProxy(resolveOptions({}), {}, proxy, 'linux').allowed).toBe(false);
   });
 
-  it('never authenticates to the proxy for an https: target, whose headers travel inside the tunnel to the origin', () => {
+  it("accepts a proxy without a final token by default, whatever the origin's `mutual`", () => {
+    const options = resolveOptions({ proxies: 'proxy.example', mutual: 'required' });
+    expect(planProxy(options, {}, proxy, 'linux').mutual).toBe('optional');
+    expect(planProxy(options, { mutual: 'disabled' }, proxy, 'linux').mutual).toBe('optional');
+  });
+
+  it('takes `proxyMutual` from the plugin, and from the request over it', () => {
+    const options = resolveOptions({ proxies: 'proxy.example', proxyMutual: 'required' });
+    expect(planProxy(options, {}, proxy, 'linux').mutual).toBe('required');
+    expect(planProxy(options, { proxyMutual: 'disabled' }, proxy, 'linux').mutual).toBe('disabled');
+  });
+
+  it("follows the request's `preemptive` for the proxy leg", () => {
     const options = resolveOptions({ proxies: 'proxy.example' });
-    const plan = planProxy(options, new URL('http://proxy.example:3128'), new URL('https://origin.example/'), 'linux');
-    expect(plan).toMatchObject({ allowed: false, preemptive: false });
+    expect(planProxy(options, { preemptive: false }, proxy, 'linux').preemptive).toBe(false);
+    const lazy = resolveOptions({ proxies: 'proxy.example', preemptive: false });
+    expect(planProxy(lazy, { preemptive: true }, proxy, 'linux').preemptive).toBe(true);
   });
 });

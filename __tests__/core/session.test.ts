@@ -1,4 +1,4 @@
-import axios from 'axios';
+import axios, { type CreateAxiosDefaults } from 'axios';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
@@ -210,23 +210,54 @@ describe('session: true', () => {
     expect(server.requests.map((r) => r.headers.cookie !== undefined)).toEqual([false, true, false]);
   });
 
-  it('keeps the cookie to its origin and path across redirects', async () => {
+  it('keeps the cookie to its origin and path across the redirect hops it follows', async () => {
     const other = await serve((_req, res) => res.writeHead(200).end('other'), '127.0.0.2');
     const acceptor = sessionAcceptor({ attributes: 'Path=/app' });
     const server = await serve((req, res) => {
       if (req.url === '/app/to-public') res.writeHead(302, { Location: '/public' }).end();
-      else if (req.url === '/app/to-subdomain') res.writeHead(302, { Location: `${other.url}/x` }).end();
+      else if (req.url === '/app/to-app') res.writeHead(302, { Location: '/app/data' }).end();
+      else if (req.url === '/app/to-other') res.writeHead(302, { Location: `${other.url}/x` }).end();
       else if (req.url === '/public') res.writeHead(200).end('public');
       else acceptor.handler(req, res);
     });
-    const { api } = client(server, { hosts: '127.0.0.1', session: true });
+    // 'optional': the public page answers the token a listed host gets on every hop without one.
+    const { api } = client(server, { hosts: ['127.0.0.1', '127.0.0.2'], session: true, mutual: 'optional' });
     await api.get('/app/login');
     await api.get('/app/to-public');
-    await api.get('/app/to-subdomain', { headers: { Cookie: 'theme=dark' } });
-    const publicHop = server.requests.find((r) => r.url === '/public')!;
-    expect(server.requests.find((r) => r.url === '/app/to-public')!.headers.cookie).toMatch(/^hadoop\.auth=/);
-    expect(publicHop.headers.cookie).toBeUndefined();
-    expect(other.requests[0]!.headers.cookie ?? '').not.toContain('hadoop.auth');
+    await api.get('/app/to-app');
+    await api.get('/app/to-other', { headers: { Cookie: 'theme=dark' } });
+    const sent = (url: string) => server.requests.find((r) => r.url === url)!;
+    expect(sent('/app/to-public').headers.cookie).toMatch(/^hadoop\.auth=/);
+    // Outside the cookie's path: no cookie; the listed host gets a token instead.
+    expect(sent('/public').headers.cookie).toBeUndefined();
+    expect(negotiateToken(sent('/public'))).toBeDefined();
+    // Within it: the cookie, and no token.
+    expect(sent('/app/data').headers.cookie).toMatch(/^hadoop\.auth=/);
+    expect(negotiateToken(sent('/app/data'))).toBeUndefined();
+    // Another origin never gets it (nor the caller's own cookie, as axios does on another host).
+    expect(sent('/app/to-other').headers.cookie).toMatch(/^theme=dark; hadoop\.auth=/);
+    expect(other.requests[0]!.headers.cookie).toBeUndefined();
+    expect(acceptor.stats).toEqual({ tokens: 1, challenges: 0, onSession: 1 });
+  });
+
+  it('sends no session cookie on a redirect to a subdomain (axios keeps the caller’s own there)', async () => {
+    const acceptor = sessionAcceptor();
+    const server = await serve((req, res) => {
+      if (req.url === '/to-sub') res.writeHead(302, { Location: `http://sub.app.test:${port}/x` }).end();
+      else if (req.headers.host?.startsWith('sub.') === true) res.writeHead(200).end('sub');
+      else acceptor.handler(req, res);
+    });
+    const port = new URL(server.url).port;
+    // app.test and sub.app.test, both on the test server.
+    const lookup = (_host: string, _options: object, done: (error: null, address: string, family: number) => void) =>
+      done(null, '127.0.0.1', 4);
+    const api = axios.create({ baseURL: `http://app.test:${port}`, lookup } as CreateAxiosDefaults);
+    createPlugin(resolveOptions({ hosts: 'app.test', session: true }), new FakeGss()).install(api);
+    await api.get('/x');
+    await api.get('/to-sub', { headers: { Cookie: 'theme=dark' } });
+    expect(server.requests.find((r) => r.url === '/to-sub')!.headers.cookie).toMatch(/^theme=dark; hadoop\.auth=/);
+    const hop = server.requests.find((r) => r.headers.host?.startsWith('sub.') === true)!;
+    expect(hop.headers.cookie).toBe('theme=dark');
   });
 
   it('costs a handful of tokens, not one per request, when 16 requests race on the first handshake', async () => {

@@ -8,10 +8,27 @@ import { accessLogLines } from './helpers/security';
 const proxy = (): AxiosProxyConfig => ({ protocol: 'http', host: 'localhost', port: Number(process.env.PROXY_PORT) });
 
 describe('a forward proxy that asks for Negotiate (407)', () => {
-  it('passes the 407 through unchanged when the proxy is not in `proxies`', async () => {
+  it('turns the 407 into ERR_KERBEROS_PROXY_AUTH_REQUIRED naming the proxy when it is not in `proxies`', async () => {
     const api = axios.create({ proxy: proxy() });
     kerberosAuth().install(api);
-    await expect(api.get(`${realm.urlIp}/public/`)).rejects.toMatchObject({ response: { status: 407 } });
+    await expect(api.get(`${realm.urlIp}/public/`)).rejects.toMatchObject({
+      code: 'ERR_KERBEROS_PROXY_AUTH_REQUIRED',
+      host: 'localhost',
+    });
+  });
+
+  it('leaves the 407 alone for a request that turns the plugin off', async () => {
+    const api = axios.create({ proxy: proxy() });
+    kerberosAuth().install(api);
+    await expect(api.get(`${realm.urlIp}/public/`, { kerberos: false })).rejects.toMatchObject({
+      response: { status: 407 },
+    });
+  });
+
+  it("verifies this proxy's final token under `proxyMutual: 'required'`", async () => {
+    const api = axios.create({ proxy: proxy() });
+    kerberosAuth({ proxies: 'localhost', proxyMutual: 'required' }).install(api);
+    expect((await api.get(`${realm.urlIp}/public/echo`)).status).toBe(200);
   });
 
   it('answers the 407 with Proxy-Authorization for a listed proxy, and verifies the proxy', async () => {

@@ -63,6 +63,26 @@ describe('Apache mod_auth_gssapi with GssapiUseSessions', () => {
     expect(lines.filter((l) => l.negotiate)).toHaveLength(1);
   });
 
+  it.each(['http', 'fetch'] as const)(
+    'keeps the session across the redirect hops it follows (%s adapter)',
+    async (adapter) => {
+      const api = axios.create({ baseURL: realm.url, adapter });
+      kerberosAuth({ hosts: 'localhost', session: true }).install(api);
+      const t = marker(`apache-redirect-${adapter}`);
+      const before = accessLogLength();
+      // mod_dir's /session/sub -> /session/sub/, first with a token, then on the session.
+      for (let i = 0; i < 3; i++) {
+        const response = await api.get(`/session/sub?${t}`);
+        expect(response.data).toBe('session sub ok\n');
+        expect(response.headers['x-remote-user']).toBe(realm.alice);
+      }
+      const lines = await accessLogLines(before, t, 6);
+      expect(lines.map((l) => l.status)).toEqual([301, 200, 301, 200, 301, 200]);
+      // One token in all: the 301 that answered it verified and set the session cookie.
+      expect(lines.map((l) => l.negotiate)).toEqual([true, false, false, false, false, false]);
+    },
+  );
+
   it('works with the fetch adapter', async () => {
     const api = axios.create({ baseURL: realm.url, adapter: 'fetch' });
     kerberosAuth({ hosts: 'localhost', session: true }).install(api);

@@ -82,31 +82,48 @@ export function planRequest(
 
 /**
  * The plan for authenticating to a forward proxy: SPN `HTTP@<proxy host>`, only for proxies
- * listed in `proxies`, never delegating (a proxy has no business with your TGT).
+ * listed in `proxies`, never delegating (a proxy has no business with your TGT). The same plan
+ * serves a plain-http request (Proxy-Authorization on the request itself) and an https: one
+ * (Proxy-Authorization on the CONNECT that opens its tunnel, see tunnel-agent.ts).
+ * The request's own `preemptive` and `proxyMutual` apply; its `mutual` and `spn` are the
+ * origin's. Mutual authentication defaults to 'optional' whatever the scheme: proxies
+ * (Squid, commercial gateways) do not send a final token, and browsers and curl never ask.
  */
 export function planProxy(
   options: ResolvedOptions,
+  request: KerberosRequestOptions,
   proxyUrl: URL,
-  target: URL | undefined,
   platform: NodeJS.Platform = process.platform,
 ): RequestPlan {
-  // For an https: target axios tunnels through the proxy (CONNECT) and sends headers inside
-  // the TLS connection to the origin: a Proxy-Authorization there would reach the origin, not
-  // the proxy. Only plain-http targets are authenticated to the proxy.
-  const allowed = options.proxies?.matches(proxyUrl) === true && target?.protocol === 'http:';
+  const allowed = options.proxies?.matches(proxyUrl) === true;
   return {
     url: proxyUrl,
     host: normalizeHostname(proxyUrl),
     spn: spnForUrl(proxyUrl, { service: options.service, includePort: options.includePort, platform }),
-    mutual: options.mutual ?? defaultMutual(proxyUrl),
+    mutual: request.proxyMutual ?? options.proxyMutual,
     delegate: false,
     principal: options.principal,
     mechanism: options.mechanism,
     allowed,
-    preemptive: allowed && options.preemptive,
+    preemptive: allowed && (request.preemptive ?? options.preemptive),
     adaptive: false,
     allowNtlm: options.allowNtlm,
   };
+}
+
+/**
+ * A forward proxy asked for Kerberos (407 + `Proxy-Authenticate: Negotiate`) and the plugin may
+ * not answer it: it is not in `proxies`. Never a bare 407: the error names the proxy and the fix.
+ */
+export function proxyNotListed(proxy: URL): KerberosAuthError {
+  const host = normalizeHostname(proxy);
+  return new KerberosAuthError(
+    'ERR_KERBEROS_PROXY_AUTH_REQUIRED',
+    `The forward proxy ${proxy.host} asks for Kerberos (407, Proxy-Authenticate: Negotiate), but it is not in ` +
+      `\`proxies\`, so no token was sent to it. Fix: add '${host}' to the \`proxies\` option if it should ` +
+      'receive your tickets, or set `proxy: false` (or NO_PROXY) for requests that should not go through it.',
+    { host },
+  );
 }
 
 /** 'required' on plain http, where nothing else authenticates the server; 'optional' over TLS. */

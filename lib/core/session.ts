@@ -1,14 +1,9 @@
-import {
-  type AxiosHeaders,
-  type AxiosInstance,
-  type AxiosRequestConfig,
-  type AxiosResponse,
-  type InternalAxiosRequestConfig,
-} from 'axios';
+import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { CookieJar } from 'tough-cookie';
 import { debug } from '../debug';
 import { abortable } from './abort';
-import { isReplayable, STARTED_KEY } from './config';
+import { type AnyAxiosHeaders, isReplayable } from './config';
+import type { Exchange, RequestState } from './state';
 
 /**
  * Kerberos once per session. Many Kerberos-protected servers (Hadoop's AuthenticationFilter,
@@ -26,12 +21,14 @@ import { isReplayable, STARTED_KEY } from './config';
  *
  * While the first handshake with an origin is under way, other requests to it wait for its
  * session (bounded), so a burst of requests costs one token, not one each.
+ *
+ * The hooks, in the order a request meets them: `use()` in the request interceptor (every
+ * first send and redirect hop), `challenged()` when the origin answers 401, `verified()` once a
+ * response's authentication is checked (every hop), `release()` when the exchange is over.
+ * What a send carried lives on its `RequestState.session`, the handshake an exchange leads on
+ * its `Exchange.sessionLeader`.
  */
 
-/** The config key that says how a request went out (a string key: axios's `mergeConfig` copies those). */
-const SESSION_KEY = 'axiosKerberosSession';
-/** Marks the re-send of a request that met an expired session, so it happens once. */
-const RETRY_KEY = 'axiosKerberosSessionRetry';
 /** How long an origin whose authenticated responses set no cookie is not waited for. */
 const NO_SESSION_TTL_MS = 10 * 60_000;
 /** Sessions on the caller's jar that end in a 401 this many times in a row are given up. */
@@ -40,20 +37,19 @@ const MAX_ORIGINS = 256;
 /** Cookie headers cached per origin (one per path). */
 const MAX_PATHS = 64;
 
-/** What a request carries: on a session (ours or the caller's jar), or leading the first handshake. */
-interface SessionMark {
+/** What a send carried instead of a token: the origin's session, ours or the caller's jar's. */
+export interface SessionSend {
   readonly origin: string;
-  readonly via: 'store' | 'jar' | 'leader';
-  /** The caller's own `Cookie` header, restored when ours is taken off again. */
+  readonly via: 'store' | 'jar';
+  /** The caller's own `Cookie` header, put back when ours is taken off again ('store'). */
   readonly callerCookie: string | undefined;
-  /** The first handshake this request leads (via 'leader'). */
-  readonly leader?: Leader;
-  /** Which of the origin's sessions the request went out on (via 'store'). */
-  readonly generation?: number;
+  /** Which of the origin's sessions the send went out on ('store'). */
+  readonly generation: number;
 }
 
-/** A first handshake under way; `release()` lets the requests waiting for it go on. */
-interface Leader {
+/** A first handshake with an origin under way; `release()` lets the requests waiting for it go on. */
+export interface SessionLeader {
+  readonly origin: string;
   readonly promise: Promise<void>;
   release(): void;
 }
@@ -73,7 +69,7 @@ class OriginSession {
    */
   readonly header = new Map<string, { value: string; until: number }>();
   /** The first handshake under way (or the one renewing an expired session): others wait for it. */
-  leader: Leader | undefined;
+  leader: SessionLeader | undefined;
   /** Counts the sessions kept for this origin; a request on an older one met an expired session. */
   generation = 0;
   /** An authenticated response of this origin set a cookie. */
@@ -96,38 +92,41 @@ export class Sessions {
   ) {}
 
   /**
-   * Request hook, before a token is minted. True when the request goes out on a session:
-   * then it gets no token (and so has no server token to verify). `own` says whether our
-   * store is on for it (`session`), `wouldMint` whether it is about to get a token up front
-   * (only such a request leads or waits for the first handshake).
+   * Request hook, before a token is minted (a first send or a redirect hop). True when the
+   * request goes out on a session: then it gets no token (and so has no server token to
+   * verify). `own` says whether our store is on for it (`session`), `wouldMint` whether it is
+   * about to get a token up front (only such a request leads or waits for the first handshake).
    */
-  async use(config: InternalAxiosRequestConfig, url: URL, own: boolean, wouldMint: boolean): Promise<boolean> {
+  async use(
+    config: InternalAxiosRequestConfig,
+    state: RequestState,
+    url: URL,
+    own: boolean,
+    wouldMint: boolean,
+  ): Promise<boolean> {
     const callerJar = readableJar(config);
     if (!own && callerJar === undefined) return false;
-    const previous = markOf(config);
-    // Another interceptor's retry of a config that went out on a session: start afresh.
-    if (previous !== undefined) unmark(config, previous);
     const origin = url.origin;
-    let state = this.#origins.get(origin);
-    if (state?.leader !== undefined && wouldMint) {
-      await this.#waitFor(state.leader.promise, config);
-      state = this.#origins.get(origin);
+    let session = this.#origins.get(origin);
+    const leader = session?.leader;
+    if (leader !== undefined && leader !== state.exchange.sessionLeader && wouldMint) {
+      await this.#waitFor(leader.promise, config);
+      session = this.#origins.get(origin);
     }
     if (callerJar !== undefined) {
       // The caller's jar sends its cookies itself (at the socket); we only leave the token off.
-      if (state !== undefined && state.setsCookies && state.givenUpUntil <= this.now() && hasCookie(callerJar, url)) {
-        mark(config, { origin, via: 'jar', callerCookie: undefined });
+      if (session?.setsCookies === true && session.givenUpUntil <= this.now() && hasCookie(callerJar, url)) {
+        state.session = { origin, via: 'jar', callerCookie: undefined, generation: session.generation };
         debug('request to %s: on the session in the caller’s cookie jar, no token', origin);
         return true;
       }
     } else {
-      const cookie = state === undefined ? '' : this.#cookieHeader(state, url);
-      if (state !== undefined && cookie !== '') {
+      const cookie = session === undefined ? '' : this.#cookieHeader(session, url);
+      if (session !== undefined && cookie !== '') {
         const headers = config.headers;
         const callerCookie = headerValue(headers.get('Cookie'));
-        headers.set('Cookie', joinCookies(callerCookie, cookie));
-        mark(config, { origin, via: 'store', callerCookie, generation: state.generation });
-        this.#guardRedirects(config, state);
+        headers.set('Cookie', callerCookie === undefined ? cookie : `${callerCookie}; ${cookie}`);
+        state.session = { origin, via: 'store', callerCookie, generation: session.generation };
         debug('request to %s: on its session, no token', origin);
         return true;
       }
@@ -135,33 +134,41 @@ export class Sessions {
     const now = this.now();
     if (
       wouldMint &&
-      state?.leader === undefined &&
-      (state?.noSessionUntil ?? 0) <= now &&
-      (state?.givenUpUntil ?? 0) <= now
+      session?.leader === undefined &&
+      state.exchange.sessionLeader === undefined &&
+      (session?.noSessionUntil ?? 0) <= now &&
+      (session?.givenUpUntil ?? 0) <= now
     ) {
-      this.#lead(config, origin, state ?? this.#state(origin));
+      this.#lead(state.exchange, origin, session ?? this.#session(origin));
     }
     return false;
   }
 
+  /** True when the request leads the first handshake with `url`'s origin: it mints no spare token. */
+  leads(state: RequestState, url: URL): boolean {
+    return state.exchange.sessionLeader?.origin === url.origin;
+  }
+
   /**
-   * Response hook for a 401 from the origin, before it is answered with a token. A request
-   * that went out on a session finds it expired or revoked. The first such request drops our
-   * cookies, takes our `Cookie` header off its re-send and leads the renewal (it is answered
-   * with a token); the others, already on the wire with the dead cookie, wait for the new
-   * session and resolve `true`: re-send on it, with no token. For the caller's jar, the miss is
-   * counted (its stale cookie still goes out, which servers ignore next to a token).
+   * Response hook for a 401 with a Negotiate challenge from the origin, before it is answered
+   * with a token. A request that went out on a session finds it expired or revoked. The first
+   * such request drops our cookies, takes our `Cookie` header off (the re-send copies the
+   * config) and leads the renewal; the others, already on the wire with the dead cookie, wait
+   * for the new session and resolve `true`: go again on it, with no token (once per exchange).
+   * For the caller's jar, the miss is counted (its stale cookie still goes out, which servers
+   * ignore next to a token).
    */
-  async challenged(config: InternalAxiosRequestConfig): Promise<boolean> {
-    const sent = markOf(config);
-    if (sent === undefined || sent.via === 'leader') return false;
-    unmark(config, sent);
-    const state = this.#origins.get(sent.origin);
-    if (state === undefined) return false;
+  async challenged(config: InternalAxiosRequestConfig, state: RequestState): Promise<boolean> {
+    const sent = state.session;
+    if (sent === undefined) return false;
+    takeOffSession(config.headers, sent);
+    state.session = undefined;
+    const session = this.#origins.get(sent.origin);
+    if (session === undefined) return false;
     if (sent.via === 'jar') {
-      if (++state.misses >= MAX_MISSES) {
-        state.misses = 0;
-        state.givenUpUntil = this.now() + NO_SESSION_TTL_MS;
+      if (++session.misses >= MAX_MISSES) {
+        session.misses = 0;
+        session.givenUpUntil = this.now() + NO_SESSION_TTL_MS;
         debug(
           '401 from %s on the caller’s cookie jar %d times in a row: tokens up front again',
           sent.origin,
@@ -170,84 +177,89 @@ export class Sessions {
       }
       return false;
     }
-    const retried = (config as unknown as Record<string, unknown>)[RETRY_KEY] === true;
-    if (!retried && isReplayable(config.data)) {
-      if (state.leader !== undefined) await this.#waitFor(state.leader.promise, config);
-      if (state.generation !== sent.generation && state.jar !== undefined) {
-        debug('401 from %s on an expired session: re-sent on the renewed one', sent.origin);
+    const exchange = state.exchange;
+    if (!exchange.renewedSession && isReplayable(config.data)) {
+      if (session.leader !== undefined) await this.#waitFor(session.leader.promise, config);
+      if (session.generation !== sent.generation && session.jar !== undefined) {
+        exchange.renewedSession = true;
+        debug('401 from %s on an expired session: sent again on the renewed one', sent.origin);
         return true;
       }
     }
-    if (state.generation === sent.generation) {
-      state.jar = undefined;
-      state.header.clear();
+    if (session.generation === sent.generation) {
+      session.jar = undefined;
+      session.header.clear();
     }
-    if (state.leader === undefined) this.#lead(config, sent.origin, state);
+    if (session.leader === undefined && exchange.sessionLeader === undefined)
+      this.#lead(exchange, sent.origin, session);
     debug('401 from %s on its session: session dropped, answering with a token', sent.origin);
     return false;
   }
 
   /**
-   * Sends a request that met an expired session again, on the renewed session (the request
-   * interceptor attaches its cookie). Once per request: a 401 on this re-send is answered with
-   * a token. The body already went through `transformRequest` (axios issue #5765), and
-   * `timeout` covers the whole exchange, as for the plugin's other re-sends.
+   * Response hook, once a response's authentication is checked: every redirect hop and the
+   * final response, from the URL that answered. `authenticated`: the send carried our token
+   * and the server proved itself (a verified server token, or TLS). Cookies are only taken
+   * from such a response, or over TLS from one to a send on our session; never from a
+   * plain-http response nothing vouches for. A response from the origin whose first handshake
+   * this exchange leads ends that handshake.
    */
-  resendOnSession(instance: AxiosInstance, config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
-    const started = (config as unknown as Record<string, unknown>)[STARTED_KEY];
-    let timeout = config.timeout;
-    if (typeof started === 'number' && typeof timeout === 'number' && timeout > 0) {
-      timeout = Math.max(1, timeout - (Date.now() - started));
-    }
-    const next: AxiosRequestConfig = {
-      ...config,
-      // Plain headers, as in resend.ts: axios 1.7 cannot merge another copy's AxiosHeaders.
-      headers: headersOf(config)?.toJSON() ?? config.headers,
-      transformRequest: [(data: unknown) => data],
-      timeout,
-    };
-    (next as unknown as Record<string, unknown>)[RETRY_KEY] = true;
-    return instance.request(next);
-  }
-
-  /**
-   * Response hook for a final response of the origin. `authenticated`: the request carried
-   * our token and the response's authentication held (a verified server token, or TLS).
-   * Cookies are only taken from such a response, or over TLS from one to a request that
-   * went out on our session; never from a plain-http response nothing vouches for.
-   */
-  settle(response: AxiosResponse, url: URL, authenticated: boolean, own: boolean, errorStatus: boolean): void {
-    const sent = markOf(response.config);
-    const state = this.#origins.get(url.origin);
-    if (sent !== undefined && sent.via !== 'leader' && state !== undefined && sent.origin === url.origin) {
-      if (!errorStatus) state.misses = 0;
+  verified(response: AxiosResponse, state: RequestState, url: URL, authenticated: boolean, own: boolean): void {
+    const success = response.status < 400;
+    const sent = state.session;
+    const session = this.#origins.get(url.origin);
+    if (sent !== undefined && session !== undefined && sent.origin === url.origin) {
+      if (success) session.misses = 0;
       authenticated ||= sent.via === 'store' && url.protocol === 'https:';
     }
-    if (authenticated && !errorStatus) this.#keep(response, url, own && readableJar(response.config) === undefined);
-    if (sent?.via === 'leader') {
-      // The first handshake ended in a success without a session: later requests do not wait
-      // for one. (An error status says nothing about sessions; the next request leads again.)
-      const after = this.#origins.get(sent.origin);
-      if (!errorStatus && after !== undefined && !after.setsCookies) {
-        after.noSessionUntil = this.now() + NO_SESSION_TTL_MS;
-      }
-      this.release(response.config);
+    if (authenticated && success) {
+      this.#keep(response, url, own && readableJar(response.config) === undefined);
     }
+    const leader = state.exchange.sessionLeader;
+    if (leader?.origin !== url.origin) return;
+    // The first handshake ended in a success without a session: later requests do not wait
+    // for one. (An error status says nothing about sessions; the next request leads again.)
+    const after = this.#origins.get(url.origin);
+    if (response.status < 300 && after !== undefined && !after.setsCookies) {
+      after.noSessionUntil = this.now() + NO_SESSION_TTL_MS;
+    }
+    this.release(state);
   }
 
   /**
-   * Whether the final response of this request has anything to tell the sessions: it went out
-   * on a session or led a first handshake, or it may set a session (ours is on, or the caller
+   * Whether a response has anything to tell the sessions: its send went out on a session or
+   * its exchange leads a first handshake, or it may set a session (ours is on, or the caller
    * has a jar). Cheap, so that requests without sessions pay nothing more.
    */
-  concerns(config: InternalAxiosRequestConfig, own: boolean): boolean {
-    return markOf(config) !== undefined || own || readableJar(config) !== undefined;
+  concerns(config: InternalAxiosRequestConfig, state: RequestState, own: boolean): boolean {
+    return (
+      own ||
+      state.session !== undefined ||
+      state.exchange.sessionLeader !== undefined ||
+      readableJar(config) !== undefined
+    );
   }
 
-  /** Makes the request the leader of its origin's handshake: others wait for its session. */
-  #lead(config: InternalAxiosRequestConfig, origin: string, owner: OriginSession): void {
+  /** Ends the first handshake an exchange led (any outcome), so the requests waiting go on. */
+  release(state: RequestState | undefined): void {
+    const exchange = state?.exchange;
+    const leader = exchange?.sessionLeader;
+    if (exchange === undefined || leader === undefined) return;
+    exchange.sessionLeader = undefined;
+    leader.release();
+  }
+
+  /** Forgets every session (eject()). */
+  clear(): void {
+    for (const session of this.#origins.values()) session.leader?.release();
+    this.#origins.clear();
+  }
+
+  /** Makes the exchange the leader of its origin's handshake: others wait for its session. */
+  #lead(exchange: Exchange, origin: string, owner: OriginSession): void {
     let resolve!: () => void;
-    const leader: Leader = {
+    const leader: SessionLeader = {
+      origin,
       promise: new Promise<void>((done) => (resolve = done)),
       release: () => {
         if (owner.leader === leader) owner.leader = undefined;
@@ -255,97 +267,57 @@ export class Sessions {
       },
     };
     owner.leader = leader;
-    mark(config, { origin, via: 'leader', callerCookie: undefined, leader });
-  }
-
-  /** True when the request leads the first handshake with its origin. */
-  leads(config: InternalAxiosRequestConfig): boolean {
-    return markOf(config)?.via === 'leader';
-  }
-
-  /** Ends the first handshake a request led (any outcome), so the requests waiting go on. */
-  release(config: InternalAxiosRequestConfig | undefined): void {
-    // Only the handshake this request led: a later one (after this one ended) has its own leader.
-    markOf(config)?.leader?.release();
-  }
-
-  /** Forgets every session (eject()). */
-  clear(): void {
-    for (const state of this.#origins.values()) state.leader?.release();
-    this.#origins.clear();
+    exchange.sessionLeader = leader;
   }
 
   #keep(response: AxiosResponse, url: URL, intoStore: boolean): void {
     const setCookie = setCookieHeaders(response.headers['set-cookie']);
-    const state = this.#state(url.origin);
+    const session = this.#session(url.origin);
     if (setCookie.length === 0) {
       // Sessions did not take: no cookie, and none kept from before. Requests to this
-      // origin no longer wait for one (for a while).
-      if (!state.setsCookies) state.noSessionUntil = this.now() + NO_SESSION_TTL_MS;
+      // origin no longer wait for one (for a while). A redirect may come before the page
+      // that sets the cookie.
+      if (!session.setsCookies && response.status < 300) session.noSessionUntil = this.now() + NO_SESSION_TTL_MS;
       return;
     }
-    state.setsCookies = true;
-    state.noSessionUntil = 0;
+    session.setsCookies = true;
+    session.noSessionUntil = 0;
     if (!intoStore) return;
     // A cookie with a Domain attribute for another domain is refused by tough-cookie (RFC 6265
     // section 5.3 step 6); one jar per origin keeps cookies from crossing ports and schemes.
-    state.jar ??= new CookieJar();
-    for (const value of setCookie) state.jar.setCookieSync(value, url.href, { ignoreError: true });
-    state.header.clear();
-    state.generation++;
+    session.jar ??= new CookieJar();
+    for (const value of setCookie) session.jar.setCookieSync(value, url.href, { ignoreError: true });
+    session.header.clear();
+    session.generation++;
     debug('%s set %d cookie(s) on an authenticated response: kept for its session', url.origin, setCookie.length);
   }
 
-  /**
-   * Keeps the session's cookies to their origin and path across redirects (Node's http adapter,
-   * follow-redirects): on each hop our cookies are recomputed for the new URL, and dropped for
-   * another origin. follow-redirects keeps a `Cookie` header on same-host and subdomain hops,
-   * and axios 1.7.9 (the low end of the peer range) adds no check of its own. The fetch
-   * adapter drops `Cookie` on cross-origin redirects itself (undici's HTTP-redirect fetch).
-   */
-  #guardRedirects(config: InternalAxiosRequestConfig, state: OriginSession): void {
-    const previous = config.beforeRedirect;
-    const guard: RedirectHook = (options, response, request) => {
-      const sent = markOf(config);
-      const headers = (options as RedirectOptions).headers;
-      if (sent?.via === 'store' && headers !== undefined) {
-        for (const name of Object.keys(headers)) if (name.toLowerCase() === 'cookie') delete headers[name];
-        const target = parseUrl((options as RedirectOptions).href);
-        const ours = target !== undefined && target.origin === sent.origin ? this.#cookieHeader(state, target) : '';
-        const value = joinCookies(sent.callerCookie, ours);
-        if (value !== '') headers.Cookie = value;
-      }
-      previous?.(options, response, request);
-    };
-    config.beforeRedirect = guard;
-  }
-
-  #cookieHeader(state: OriginSession, url: URL): string {
-    if (state.jar === undefined) return '';
+  #cookieHeader(session: OriginSession, url: URL): string {
+    if (session.jar === undefined) return '';
     const now = this.now();
-    const cached = state.header.get(url.pathname);
+    const cached = session.header.get(url.pathname);
     if (cached !== undefined && cached.until > now) return cached.value;
-    const cookies = state.jar.getCookiesSync(url.href);
+    const cookies = session.jar.getCookiesSync(url.href);
     const value = cookies.map((cookie) => cookie.cookieString()).join('; ');
     let until = Infinity;
     for (const cookie of cookies) until = Math.min(until, cookie.expiryTime() ?? Infinity);
-    if (state.header.size >= MAX_PATHS) state.header.clear();
-    state.header.set(url.pathname, { value, until });
+    if (session.header.size >= MAX_PATHS) session.header.clear();
+    session.header.set(url.pathname, { value, until });
     return value;
   }
 
-  #state(origin: string): OriginSession {
-    let state = this.#origins.get(origin);
-    if (state === undefined) {
-      state = new OriginSession();
-      this.#origins.set(origin, state);
+  #session(origin: string): OriginSession {
+    let session = this.#origins.get(origin);
+    if (session === undefined) {
+      session = new OriginSession();
+      this.#origins.set(origin, session);
       if (this.#origins.size > MAX_ORIGINS) {
         const [oldest, dropped] = this.#origins.entries().next().value as [string, OriginSession];
         dropped.leader?.release();
         this.#origins.delete(oldest);
       }
     }
-    return state;
+    return session;
   }
 
   async #waitFor(leader: Promise<void>, config: InternalAxiosRequestConfig): Promise<void> {
@@ -362,33 +334,20 @@ export class Sessions {
   }
 }
 
-/** How the request went out, if on a session or leading one. */
-function markOf(config: InternalAxiosRequestConfig | undefined): SessionMark | undefined {
-  return (config as Record<string, unknown> | undefined)?.[SESSION_KEY] as SessionMark | undefined;
-}
-
-function mark(config: InternalAxiosRequestConfig, value: SessionMark): void {
-  (config as unknown as Record<string, unknown>)[SESSION_KEY] = value;
-}
-
-/** Takes our `Cookie` header off again (the caller's own one stays) and forgets the mark. */
-function unmark(config: InternalAxiosRequestConfig, sent: SessionMark): void {
-  (config as unknown as Record<string, unknown>)[SESSION_KEY] = undefined;
-  if (sent.via !== 'store') return;
-  const headers = headersOf(config);
-  if (sent.callerCookie === undefined) headers?.delete('Cookie');
-  else headers?.set('Cookie', sent.callerCookie);
-}
-
-/** True when the request carries cookies of a session (ours or the caller's jar): errors hide them. */
-export function sentOnSession(config: InternalAxiosRequestConfig | undefined): 'store' | 'jar' | undefined {
-  const sent = markOf(config);
-  return sent === undefined || sent.via === 'leader' ? undefined : sent.via;
+/**
+ * Takes the session cookie a send carried off `headers` (the send's own, or a copy of them
+ * for the next request: a redirect hop, another interceptor's retry); the caller's own
+ * `Cookie` stays. The next request gets the cookies of its own URL from `use()`, if any.
+ */
+export function takeOffSession(headers: AnyAxiosHeaders, sent: SessionSend | undefined): void {
+  if (sent?.via !== 'store') return;
+  if (sent.callerCookie === undefined) headers.delete('Cookie');
+  else headers.set('Cookie', sent.callerCookie);
 }
 
 /** The caller's own cookie jar (axios-cookiejar-support's `jar`), if we can read it synchronously. */
 function readableJar(config: InternalAxiosRequestConfig): ReadableJar | undefined {
-  const jar = (config as { jar?: unknown }).jar;
+  const jar: unknown = Object.hasOwn(config, 'jar') ? Reflect.get(config, 'jar') : undefined;
   if (jar === undefined || jar === null || typeof jar !== 'object') return undefined;
   return typeof (jar as Partial<ReadableJar>).getCookieStringSync === 'function' ? (jar as ReadableJar) : undefined;
 }
@@ -401,22 +360,6 @@ function hasCookie(jar: ReadableJar, url: URL): boolean {
   }
 }
 
-type RedirectHook = NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
-type RedirectOptions = Parameters<RedirectHook>[0] & { href?: string; headers?: Record<string, unknown> };
-
-function joinCookies(callerCookie: string | undefined, ours: string): string {
-  if (callerCookie === undefined) return ours;
-  return ours === '' ? callerCookie : `${callerCookie}; ${ours}`;
-}
-
-function parseUrl(href: string | undefined): URL | undefined {
-  try {
-    return href === undefined ? undefined : new URL(href);
-  } catch {
-    return undefined;
-  }
-}
-
 function headerValue(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -424,18 +367,4 @@ function headerValue(value: unknown): string | undefined {
 function setCookieHeaders(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-type AxiosHeaderBag = InstanceType<typeof AxiosHeaders>;
-
-/**
- * The config's headers when they are an AxiosHeaders, of this copy of axios or another: an
- * instance made by axios's ES module build (or a second installed copy) carries headers of a
- * class this CommonJS code never sees, so `instanceof` would miss them.
- */
-export function headersOf(config: InternalAxiosRequestConfig): AxiosHeaderBag | undefined {
-  const headers = config.headers as Partial<AxiosHeaderBag> | undefined;
-  return typeof headers?.has === 'function' && typeof headers.set === 'function' && typeof headers.delete === 'function'
-    ? (headers as AxiosHeaderBag)
-    : undefined;
 }

@@ -11,7 +11,10 @@ import { ensureBuilt } from '../../setup/build';
  */
 export default function globalSetup(): void {
   ensureBuilt();
-  if (process.env.REALM_DIR !== undefined && process.env.HTTP_URL !== undefined) return;
+  if (process.env.REALM_DIR !== undefined && process.env.HTTP_URL !== undefined) {
+    if (process.env.SQUID_URL === undefined) startSquid(process.env.REALM_DIR);
+    return;
+  }
   const base = mkdtempSync(join(tmpdir(), 'axios-kerberos-test-'));
   chmodSync(base, 0o755); // Apache runs as www-data and must reach the keytab inside
   const dir = join(base, 'realm');
@@ -19,4 +22,13 @@ export default function globalSetup(): void {
   execFileSync('bash', [script, 'up', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
   const env = JSON.parse(readFileSync(join(dir, 'env.json'), 'utf8')) as Record<string, string>;
   Object.assign(process.env, env, { AXIOS_KERBEROS_REALM_OWNED: '1' });
+  startSquid(dir);
+}
+
+/** A real Squid with Kerberos proxy authentication in the realm (scripts/squid.sh), stopped by the teardown. */
+function startSquid(realmDir: string): void {
+  const script = resolve(__dirname, '../../../scripts/squid.sh');
+  execFileSync('bash', [script, 'up', realmDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const env = JSON.parse(readFileSync(join(realmDir, 'squid', 'env.json'), 'utf8')) as Record<string, string>;
+  Object.assign(process.env, env, { AXIOS_KERBEROS_SQUID_OWNED: '1' });
 }

@@ -1,5 +1,5 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { negotiationOf } from '../../core/config';
+import { stateOf } from '../../core/state';
 import type { MutualMode } from '../../options';
 import { describeFailure } from '../failure';
 import { failed, passed, type Step } from './step';
@@ -31,7 +31,7 @@ export async function checkAuthenticatedRequest(
       rounds: undefined,
     };
   }
-  const negotiation = negotiationOf(response.config);
+  const negotiation = stateOf(response.config)?.origin;
   const rounds = negotiation?.rounds;
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   if (negotiation === undefined) {

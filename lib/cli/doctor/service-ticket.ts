@@ -1,6 +1,7 @@
 import { isNtlmToken } from '../../core/negotiation';
 import { classifyGssError } from '../../errors/classify';
-import type { GssProvider, Mechanism } from '../../gss/provider';
+import type { GssContextOptions, GssProvider, Mechanism } from '../../gss/provider';
+import { learnSpnegoCause } from '../../gss/spnego-cause';
 import type { MutualMode } from '../../options';
 import { describeFailure } from '../failure';
 import { failed, passed, type Step } from './step';
@@ -14,7 +15,13 @@ export interface ServiceTicketInput {
   mutual: MutualMode;
   /** Command-line options that give another SPN, suggested when the KDC does not know this one. */
   alternatives?: string;
+  /** Set when krb5.conf maps the SPN's host to a realm other than `default_realm`. */
+  foreignRealm?: { realm: string; entry: string; home: string };
 }
+
+// MIT's words when a Heimdal KDC refuses a name: no principal is named, so an unknown SPN and a
+// realm with no trust path read the same. krb5.conf, which doctor reads, tells them apart.
+const NAMELESS_NOT_FOUND = /(?:^|: )Server not found in Kerberos database/;
 
 /**
  * Check 4: can GSS get a service ticket for the SPN and produce the first token? This is
@@ -23,16 +30,33 @@ export interface ServiceTicketInput {
  */
 export async function checkServiceTicket(input: ServiceTicketInput): Promise<Step> {
   let token: string | null;
+  const options: GssContextOptions = {
+    principal: input.principal,
+    delegate: false,
+    mutual: input.mutual !== 'disabled',
+    mechanism: input.mechanism,
+  };
   try {
-    const context = await input.gss.createContext(input.spn, {
-      principal: input.principal,
-      delegate: false,
-      mutual: input.mutual !== 'disabled',
-      mechanism: input.mechanism,
-    });
+    const context = await input.gss.createContext(input.spn, options);
     token = await context.step('');
   } catch (error) {
-    const failure = describeFailure(classifyGssError(error, input.spn, input.host));
+    // The same repeat with raw Kerberos as the plugin's, so both name the same cause.
+    const cause = await learnSpnegoCause(input.gss, input.spn, options, error);
+    const failure = describeFailure(classifyGssError(cause, input.spn, input.host));
+    const foreign = input.foreignRealm;
+    if (
+      failure.code === 'ERR_KERBEROS_UNKNOWN_SPN' &&
+      foreign !== undefined &&
+      NAMELESS_NOT_FOUND.test(messageOf(cause))
+    ) {
+      return failed(
+        'service-ticket',
+        failure.problem,
+        `krb5.conf maps ${input.host} to ${foreign.realm} ([domain_realm] ${foreign.entry}), not to your realm ${foreign.home}, ` +
+          `and your KDC knows no way there: if the service is in ${foreign.home}, correct that entry; otherwise ask for a cross-realm trust`,
+        'ERR_KERBEROS_WRONG_REALM',
+      );
+    }
     let fix = failure.fix ?? 'see docs/errors.md';
     if (failure.code === 'ERR_KERBEROS_UNKNOWN_SPN' && input.alternatives !== undefined) {
       fix += `; on the command line: ${input.alternatives}`;
@@ -61,4 +85,8 @@ export async function checkServiceTicket(input: ServiceTicketInput): Promise<Ste
     'service-ticket',
     `service ticket for ${input.spn} obtained; first ${mechanism} token: ${bytes} bytes (not shown)`,
   );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
