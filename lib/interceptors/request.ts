@@ -53,7 +53,7 @@ export async function beforeSend(
     // a hop to plain http straight to the origin: `proxy: false`). A plain-http target gets a
     // Proxy-Authorization header.
     callerRoute(config, state.exchange);
-    if (routeThroughTunnel(ctx, config, state, requestOptions)) state.exchange.followsRedirects = true;
+    if (routeThroughTunnel(ctx, config, requestOptions)) state.exchange.followsRedirects = true;
     else await signForProxy(ctx, config, state, requestOptions, url);
   }
   if (state.authenticated) state.exchange.followsRedirects = true;
