@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev apache2 libapache2-mod-auth-gssapi curl python3-requests-kerberos)
+PACKAGES=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev apache2 libapache2-mod-auth-gssapi curl python3-requests-kerberos
+  samba samba-ad-dc samba-ad-provision openjdk-17-jdk-headless)
 
 missing_packages() {
   local p
