@@ -87,9 +87,14 @@ async function planFor(
 function badChallenge(plan: RequestPlan, party: Party, reason: string, response: AxiosResponse): KerberosAuthError {
   return new KerberosAuthError(
     'ERR_KERBEROS_BAD_CHALLENGE',
-    `${plan.host} sent an unusable ${party.challengeHeaderName} header (SPN ${plan.spn}): ${reason}. Fix: this is a server-side ` +
-      'problem (or something between you and the server is rewriting headers); check the server and proxies.',
-    { spn: plan.spn, host: plan.host, config: response.config, response },
+    `${plan.host} sent an unusable ${party.challengeHeaderName} header (SPN ${plan.spn}): ${reason}.`,
+    {
+      spn: plan.spn,
+      host: plan.host,
+      config: response.config,
+      response,
+      fix: 'this is a server-side problem (or something between you and the server is rewriting headers); check the server and proxies',
+    },
   );
 }
 
@@ -97,8 +102,15 @@ function notReplayable(plan: RequestPlan, party: Party, response: AxiosResponse)
   return new KerberosAuthError(
     'ERR_KERBEROS_BODY_NOT_REPLAYABLE',
     `${plan.host} asked for Kerberos authentication (${response.status}), but the request body is a stream that ` +
-      `cannot be sent twice. Fix: list ${plan.host} in the \`${party.allowlist}\` option ` +
-      'so the token goes with the first request and no challenge comes, or send a Buffer or string instead of a stream.',
-    { spn: plan.spn, host: plan.host, config: response.config, response },
+      'cannot be sent twice.',
+    {
+      spn: plan.spn,
+      host: plan.host,
+      config: response.config,
+      response,
+      fix:
+        `list ${plan.host} in the \`${party.allowlist}\` option so the token goes with the first request and no ` +
+        'challenge comes, or send a Buffer or string instead of a stream',
+    },
   );
 }

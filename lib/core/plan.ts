@@ -117,8 +117,7 @@ function defaultMutual(url: URL): MutualMode {
 function untrusted(host: string, spn: string, what: string): KerberosAuthError {
   return new KerberosAuthError(
     'ERR_KERBEROS_UNTRUSTED_HOST',
-    `Refusing to send a Kerberos token to ${host} (SPN ${spn}): ${what}, but ${host} is not in \`hosts\`. ` +
-      'Fix: add the host to the `hosts` option if it should receive your tickets.',
-    { spn, host },
+    `Refusing to send a Kerberos token to ${host} (SPN ${spn}): ${what}, but ${host} is not in \`hosts\`.`,
+    { spn, host, fix: 'add the host to the `hosts` option if it should receive your tickets' },
   );
 }

@@ -21,10 +21,14 @@ function loadKerberos(): KerberosModule {
   } catch (error) {
     throw new KerberosAuthError(
       'ERR_KERBEROS_NATIVE_UNAVAILABLE',
-      'The native `kerberos` module could not be loaded. Fix: install the Kerberos development files ' +
-        '(Debian/Ubuntu: libkrb5-dev, RHEL/Fedora: krb5-devel, Alpine: krb5-dev) and a C++ toolchain, ' +
-        'approve its install script if npm asks, then reinstall (`npm rebuild kerberos`).',
-      { cause: error },
+      'The native `kerberos` module could not be loaded.',
+      {
+        cause: error,
+        fix:
+          'install the Kerberos development files (Debian/Ubuntu: libkrb5-dev, RHEL/Fedora: krb5-devel, ' +
+          'Alpine: krb5-dev) and a C++ toolchain, approve its install script if npm asks, then reinstall ' +
+          '(`npm rebuild kerberos`)',
+      },
     );
   }
 }
