@@ -1,4 +1,4 @@
-import { classifyGssError } from '../errors/classify';
+import { classifyGssError, rejectedFix } from '../errors/classify';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { debug } from '../debug';
 import type { GssContext, GssProvider } from '../gss/provider';
@@ -82,7 +82,7 @@ export class Negotiation {
     } catch (error) {
       // The server's token may be a KRB-ERROR that names the real cause (clock skew, expired
       // ticket): say that. Anything else means the server does not take our ticket.
-      const classified = classifyGssError(error, this.spn, this.host);
+      const classified = classifyGssError(error, this.spn, this.host, 'server');
       if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
       throw this.rejected('its Negotiate token could not be processed (the ticket is not for this server?)', error);
     }
@@ -104,7 +104,7 @@ export class Negotiation {
     } catch (error) {
       // A cause GSS can name (an expired ticket, clock skew) is said as such; the response is
       // withheld either way, since the caller never sees it.
-      const classified = classifyGssError(error, this.spn, this.host);
+      const classified = classifyGssError(error, this.spn, this.host, 'server');
       if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
       return `the server's token did not verify (${error instanceof Error ? error.message : String(error)})`;
     }
@@ -161,9 +161,8 @@ export class Negotiation {
   rejected(why: string, cause?: unknown): KerberosAuthError {
     return new KerberosAuthError(
       'ERR_KERBEROS_REJECTED',
-      `${this.host} rejected Kerberos authentication for SPN ${this.spn}: ${why}. Fix: check that the server's keytab ` +
-        'holds this SPN with the current key version (kvno), that your principal is authorised there, and run `klist` to see your tickets.',
-      { cause, spn: this.spn, host: this.host },
+      `${this.host} rejected Kerberos authentication for SPN ${this.spn}: ${why}.`,
+      { cause, spn: this.spn, host: this.host, fix: rejectedFix(this.plan.mechanism) },
     );
   }
 }
@@ -217,9 +216,12 @@ function refuseNtlm(token: string, plan: RequestPlan): string {
   if (!plan.allowNtlm && isNtlmToken(token)) {
     throw new KerberosAuthError(
       'ERR_KERBEROS_NTLM_REFUSED',
-      `GSS offered an NTLM token instead of Kerberos for ${plan.host} (SPN ${plan.spn}); it was not sent. ` +
-        'Fix: get a Kerberos ticket (`kinit`) and make sure the SPN exists, so SPNEGO does not fall back to NTLM.',
-      { spn: plan.spn, host: plan.host },
+      `GSS offered an NTLM token instead of Kerberos for ${plan.host} (SPN ${plan.spn}); it was not sent.`,
+      {
+        spn: plan.spn,
+        host: plan.host,
+        fix: 'get a Kerberos ticket (`kinit`) and make sure the SPN exists, so SPNEGO does not fall back to NTLM',
+      },
     );
   }
   return token;

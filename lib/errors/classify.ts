@@ -1,17 +1,67 @@
 import type { KerberosErrorCode } from './codes';
 import { KerberosAuthError } from './kerberos-auth-error';
+import type { Mechanism } from '../gss/provider';
 
-interface Rule {
+/**
+ * One known GSS message: what it means and what to do. Rules are data so that the wording of
+ * each implementation (MIT krb5, Heimdal, SSPI) can be added as a row.
+ */
+export interface GssRule {
   code: KerberosErrorCode;
   /** Matched against the GSS message of the native binding (MIT krb5, Heimdal, SSPI wording). */
   pattern: RegExp;
-  /** Tells the user what to do. `{spn}` is replaced by the service principal name. */
+  /** What really happened, when the native message does not say it plainly. */
+  cause?: string;
+  /**
+   * Tells the user what to do, as one clause. `{spn}` is replaced by the service principal
+   * name, `{1}` by the pattern's first capture group.
+   */
   fix: string;
+  /**
+   * The fix when the message came from stepping the server's token (the server's KRB-ERROR,
+   * RFC 4121 section 4.1): then the server found the problem, not this machine's KDC exchange.
+   */
+  serverFix?: string;
 }
 
 // Order matters: the first match wins, and the native message often contains several
-// phrases ("Unspecified GSS failure. Minor code may provide more information: Ticket expired").
-const RULES: readonly Rule[] = [
+// phrases. MIT prefixes a KDC's refusal during credential acquisition (client keytab) with
+// "No credentials were supplied, or the credentials were unavailable or inaccessible: <cause>",
+// so every rule for a real cause comes before the generic no-credentials rule.
+export const GSS_RULES: readonly GssRule[] = [
+  {
+    // KDC_ERR_CLIENT_REVOKED (RFC 4120 section 7.5.9): AD and Samba answer it for a disabled,
+    // locked-out or expired account.
+    code: 'ERR_KERBEROS_ACCOUNT_REVOKED',
+    pattern: /client'?s credentials have been revoked|KDC_ERR_CLIENT_REVOKED|SEC_E_ACCOUNT_DISABLED/i,
+    cause: 'the KDC refuses the account: it is disabled, locked out or expired',
+    fix: 'ask a domain administrator to enable or unlock the account (AD: Active Directory Users and Computers or `Enable-ADAccount`; Samba: `samba-tool user enable`), then run `kinit` again',
+  },
+  {
+    // KDC_ERR_POLICY: Samba's KDC answers a ticket request with it when the account was
+    // disabled after its TGT was issued; also logon hours, workstation restrictions, or an
+    // MIT principal flag (-allow_tix, -allow_svr).
+    code: 'ERR_KERBEROS_KDC_POLICY',
+    pattern: /KDC policy rejects request|KDC_ERR_POLICY/i,
+    cause:
+      'the KDC refuses by policy: in Active Directory the account was disabled or locked after your ticket was issued, or is outside its logon hours or allowed workstations',
+    fix: 'ask a domain administrator to check the account (enabled, unlocked, logon hours, "log on to" workstations); on an MIT KDC check the principal flags of both principals (`getprinc`)',
+  },
+  {
+    code: 'ERR_KERBEROS_PASSWORD_EXPIRED',
+    pattern: /password has expired|KDC_ERR_KEY_EXPIRED|SEC_E_PASSWORD_EXPIRED/i,
+    cause: 'the password of your principal has expired (or must be changed at next logon)',
+    fix: 'change the password (`kpasswd`, or log on to a Windows machine of the domain), then run `kinit`; for a service account with a client keytab, make a new keytab after the change',
+  },
+  {
+    // A client keytab made before the account's password was changed holds old keys: the KDC
+    // cannot decrypt the pre-authentication timestamp.
+    code: 'ERR_KERBEROS_PREAUTH_FAILED',
+    pattern: /preauthentication failed|KDC_ERR_PREAUTH_FAILED/i,
+    cause:
+      "the KDC could not verify your key: the password is wrong, or the client keytab is older than the account's last password change",
+    fix: 'make a new client keytab (KRB5_CLIENT_KTNAME) after the password change (AD: `ktpass`, or `ktutil` with the new password; MIT: `kadmin ktadd -norandkey`), or run `kinit` with the current password',
+  },
   {
     code: 'ERR_KERBEROS_EXPIRED',
     pattern: /ticket expired|credentials? (?:have |has )?expired|KRB5KRB_AP_ERR_TKT_EXPIRED|SEC_E_CONTEXT_EXPIRED/i,
@@ -24,6 +74,16 @@ const RULES: readonly Rule[] = [
     fix: 'there is no usable Kerberos ticket: run `kinit` (check `klist` and KRB5CCNAME), or set KRB5_CLIENT_KTNAME to a client keytab for a service account',
   },
   {
+    // Realm names are case-sensitive: a [domain_realm] entry `.example.com = example.com`
+    // sends the request to a realm that does not exist ("krbtgt/example.com@EXAMPLE.COM").
+    code: 'ERR_KERBEROS_WRONG_REALM',
+    pattern:
+      // No `i` flag: the lower case of the realm is the point. MIT's own words start upper case.
+      /[Ss]erver krbtgt\/([^@\s]*[a-z][^@\s]*)@\S+ not found in Kerberos database|[Cc]annot find KDC for (?:requested )?realm "?([^"\s]*[a-z][^"\s]*)"?/,
+    cause: 'the realm krb5.conf maps the host to is written in lower case',
+    fix: 'realm names are case-sensitive and almost always upper case: write the realm `{1}` of [domain_realm] (and [realms]) in krb5.conf (KRB5_CONFIG) in upper case',
+  },
+  {
     // The KDC has no cross-realm key towards the service's realm: "Server krbtgt/OTHER@MINE
     // not found in Kerberos database". Before UNKNOWN_SPN, which the same wording would match.
     code: 'ERR_KERBEROS_WRONG_REALM',
@@ -31,14 +91,17 @@ const RULES: readonly Rule[] = [
     fix: 'your realm has no trust path to the realm krb5.conf maps {spn} to: check [domain_realm] in krb5.conf (KRB5_CONFIG), or ask for a cross-realm trust',
   },
   {
+    // An SPN registered on two AD accounts gets the same answer from the KDC as a missing one.
     code: 'ERR_KERBEROS_UNKNOWN_SPN',
     pattern: /server (?:\S+ )?not found in kerberos database|KDC_ERR_S_PRINCIPAL_UNKNOWN|SEC_E_TARGET_UNKNOWN/i,
-    fix: 'the KDC does not know the service principal {spn}: check the URL host is the name the service is registered under (not an alias or IP), or set the `spn` option to the registered name',
+    fix: 'the KDC does not know the service principal {spn}, or (Active Directory) finds it on two accounts: check the URL host is the name the service is registered under (not an alias or IP), or set the `spn` option to the registered name; on AD, `setspn -Q <HTTP/host>` shows which account holds it and `setspn -X` lists duplicates',
   },
   {
     code: 'ERR_KERBEROS_CLOCK_SKEW',
     pattern: /clock skew too great|KRB5KRB_AP_ERR_SKEW|SEC_E_TIME_SKEW/i,
     fix: "this machine's clock differs too much from the KDC's: synchronise it (NTP, chrony, w32time)",
+    serverFix:
+      "the server's clock differs from this machine's (and the KDC's) by more than the allowed skew, or the request took that long to arrive: synchronise the server's clock (NTP, chrony, w32time)",
   },
   {
     code: 'ERR_KERBEROS_KDC_UNREACHABLE',
@@ -53,22 +116,50 @@ const RULES: readonly Rule[] = [
   },
 ];
 
+/** Where the GSS error came from: minting our token, or stepping the server's token. */
+export type GssErrorSource = 'client' | 'server';
+
 /**
  * Turns an error from the native binding (a plain `Error` carrying a GSS message) into a
- * `KerberosAuthError` whose code and message say what is wrong and how to fix it. The GSS
- * error stays available as `cause`. Tokens never reach this function's output: the
+ * `KerberosAuthError` whose code, message and `fix` say what is wrong and how to fix it. The
+ * GSS error stays available as `cause`. Tokens never reach this function's output: the
  * native messages do not contain them, and nothing else is copied in.
  */
-export function classifyGssError(error: unknown, spn: string, host: string | undefined): KerberosAuthError {
+export function classifyGssError(
+  error: unknown,
+  spn: string,
+  host: string | undefined,
+  source: GssErrorSource = 'client',
+): KerberosAuthError {
   if (error instanceof KerberosAuthError) return error;
   const native = error instanceof Error ? error.message : String(error);
-  const rule = RULES.find((candidate) => candidate.pattern.test(native));
+  let match: RegExpExecArray | null = null;
+  const rule = GSS_RULES.find((candidate) => (match = candidate.pattern.exec(native)) !== null);
   const code = rule?.code ?? 'ERR_KERBEROS_GSS';
-  const fix = (rule?.fix ?? 'see the GSS message above and docs/errors.md').replaceAll('{spn}', spn);
+  const group = (match as RegExpExecArray | null)?.slice(1).find((value) => value !== undefined) ?? '';
+  const template = (source === 'server' ? rule?.serverFix : undefined) ?? rule?.fix;
+  const fix = (template ?? 'see the GSS message above and docs/errors.md')
+    .replaceAll('{spn}', spn)
+    .replaceAll('{1}', group);
   const where = host === undefined ? `SPN ${spn}` : `${host} (SPN ${spn})`;
-  return new KerberosAuthError(code, `Kerberos authentication to ${where} failed: ${native}. Fix: ${fix}.`, {
+  const cause = rule?.cause === undefined ? '' : ` (${rule.cause})`;
+  return new KerberosAuthError(code, `Kerberos authentication to ${where} failed: ${native}${cause}.`, {
     cause: error,
     spn,
     host,
+    fix,
   });
+}
+
+/**
+ * The fix for a server that refused our token. A server holding SPNEGO credentials only
+ * (Tomcat's SpnegoAuthenticator: "No credential found for: 1.2.840.113554.1.2.2 usage:
+ * Accept") refuses a raw krb5 token, and says so only in its own log.
+ */
+export function rejectedFix(mechanism: Mechanism): string {
+  const keytab =
+    "check that the server's keytab holds this SPN with the current key version (kvno), that your principal is authorised there, and run `klist` to see your tickets";
+  return mechanism === 'kerberos'
+    ? `the server may accept SPNEGO only: use \`mechanism: 'spnego'\` (the default); otherwise ${keytab}`
+    : keytab;
 }

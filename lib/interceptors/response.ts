@@ -7,6 +7,7 @@ import { ORIGIN, type Party, PROXY } from '../core/party';
 import { isKerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import { redactAxiosError } from '../core/redact';
+import { tokenTooLarge } from '../core/token-size';
 
 /**
  * The response interceptors. A 401 (or a proxy's 407) with a Negotiate challenge is answered
@@ -60,6 +61,8 @@ export function createResponseInterceptors(ctx: PluginContext) {
    * leave it off error pages, and the caller gets an error either way.
    */
   async function settle(response: AxiosResponse, errorStatus: boolean): Promise<void> {
+    const tooLarge = tokenTooLarge(response);
+    if (tooLarge !== undefined) throw tooLarge;
     for (const party of [PROXY, ORIGIN]) {
       const negotiation = negotiationOf(response.config, party);
       // Settled already in an inner pass (our re-send, or another interceptor's retry that
