@@ -80,6 +80,11 @@ write_smb_conf() {
     lock directory = ${s}
     binddns dir = ${s}/bind-dns
     log file = ${s}/samba.log
+    # Defaults under /run and /var: a second domain on the machine would find this one's.
+    pid directory = ${s}/run
+    ncalrpc dir = ${s}/run/ncalrpc
+    winbindd socket directory = ${s}/run/winbindd
+    ntp signd socket directory = ${s}/run/ntp_signd
     idmap_ldb:use rfc2307 = yes
 EOF
 }
@@ -116,7 +121,7 @@ build_template() {
   local t=$1 tmp s
   tmp=$(mktemp -d "${t}.tmp.XXXXXX")
   s=${tmp}/samba
-  mkdir -p "${s}/etc"
+  mkdir -p "${s}/etc" "${s}/run"
   : >"${s}/etc/empty.conf"
   ad_log "provisioning the template domain in ${t} (once; takes a few seconds)"
   env -i PATH="/usr/sbin:/usr/bin:/sbin:/bin" LANG=C samba-tool domain provision \
@@ -312,6 +317,7 @@ cmd_ad_up() {
   [[ -n ${proxy_port:-} && -n ${kpasswd_port:-} ]] || die "could not pick free ports"
 
   cp -a "${t}/samba" "${d}/samba"
+  mkdir -p "${d}/samba/run"
   write_smb_conf "${d}/samba" "${kdc_port}" "${kpasswd_port}"
   cp "${t}/http.keytab" "${t}/alice.keytab" "${d}/"
   chmod 640 "${d}/http.keytab"

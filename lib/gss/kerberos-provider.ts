@@ -1,5 +1,6 @@
 import type * as Kerberos from 'kerberos';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
+import { warnIfNotDelegable } from './delegation';
 import type { GssContext, GssContextOptions, GssProvider } from './provider';
 
 type KerberosModule = typeof Kerberos;
@@ -67,6 +68,7 @@ export function kerberosProvider(
         mechOID: options.mechanism === 'spnego' ? k.GSS_MECH_OID_SPNEGO : k.GSS_MECH_OID_KRB5,
       };
       if (options.principal !== undefined) init.principal = options.principal;
+      if (options.delegate) warnIfNotDelegable(spn, options.principal);
       const client = await k.initializeClient(spn, init as Kerberos.InitializeClientOptions);
       return new NativeContext(client, platform === 'win32' && options.mutual);
     },
