@@ -30,6 +30,8 @@ export interface DoctorDeps {
   gss: GssProvider;
   /** The CNAME lookup behind `--canonicalize cname`; `dns.promises.resolveCname` by default. */
   resolveCname: CnameResolver;
+  /** Address lookup of the URL host, when the KDC does not know its name; `dns.promises.lookup` by default. */
+  lookupHost: (host: string) => Promise<unknown>;
 }
 
 export function systemDeps(): DoctorDeps {
@@ -42,6 +44,7 @@ export function systemDeps(): DoctorDeps {
     run: runProgram,
     gss: kerberosProvider(),
     resolveCname: (name) => dns.resolveCname(name),
+    lookupHost: (host) => dns.lookup(host),
   };
 }
 
@@ -91,6 +94,7 @@ export async function runDoctor(
     spn,
     host,
     alternatives,
+    lookupHost: deps.lookupHost,
     principal: options.principal,
     mechanism: options.mechanism,
     mutual,
