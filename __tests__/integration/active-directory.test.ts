@@ -2,6 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isKerberosAuthError, kerberosAuth, type KerberosAuthError, type KerberosAuthOptions } from '../../lib';
+import { requireBuiltCli, runBuiltCli } from '../cli/built-cli';
 import { type AdRealm, startAdRealm } from './helpers/ad-realm';
 
 // One Samba AD DC (KDC only) with Apache/mod_auth_gssapi in front serves the whole file.
@@ -143,6 +144,18 @@ describe('a token too large for the server (a user in many groups)', () => {
       expect(error.code).toBe('ERR_KERBEROS_TOKEN_TOO_LARGE');
       expect(error.message).toMatch(/delegate: true/);
     });
+  });
+
+  it('is what `get` and `doctor` report too, with the fix in their own terms', async () => {
+    requireBuiltCli();
+    const env = { ...process.env, KRB5_CONFIG: ad.env.KRB5_CONFIG, KRB5CCNAME: caches.crowd };
+    const get = await runBuiltCli(['get', `${ad.env.HTTP_URL}/negotiate/`], env);
+    expect(get.code).not.toBe(0);
+    expect(get.stderr).toMatch(/ERR_KERBEROS_TOKEN_TOO_LARGE: .*answered 400.*Fix: raise the server's header limit/);
+    const doctor = await runBuiltCli(['doctor', '--json', `${ad.env.HTTP_URL}/negotiate/`], env);
+    const report = JSON.parse(doctor.stdout) as { steps: { name: string; code?: string; detail: string }[] };
+    expect(report.steps.find((step) => step.name === 'service-ticket')?.detail).toMatch(/large/);
+    expect(report.steps.at(-1)).toMatchObject({ name: 'authenticated-request', code: 'ERR_KERBEROS_TOKEN_TOO_LARGE' });
   });
 
   it("reports Node's 431 the same way", async () => {

@@ -2,6 +2,7 @@ import axios from 'axios';
 import { createHash } from 'node:crypto';
 import { isKerberosAuthError, kerberosAuth } from '../../lib';
 import type { KerberosAuthOptions } from '../../lib';
+import { requireBuiltCli, runBuiltCli } from '../cli/built-cli';
 import { compileJavaPeer, type JavaAcceptor, removeJavaPeer, startJavaAcceptor } from './helpers/java-acceptor';
 import { realm } from './helpers/realm';
 
@@ -92,5 +93,14 @@ describe('against a Java JGSS acceptor', () => {
     if (!isKerberosAuthError(error)) throw error;
     expect(error.code).toBe('ERR_KERBEROS_REJECTED');
     expect(error.message).toMatch(/SPNEGO only: use `mechanism: 'spnego'`/);
+  });
+
+  it('gives the same advice on the command line, as a flag', async () => {
+    requireBuiltCli();
+    const server = servers.spnego as JavaAcceptor;
+    const run = await runBuiltCli(['doctor', '--mechanism', 'kerberos', `${server.url}/cli`], process.env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/ERR_KERBEROS_REJECTED/);
+    expect(run.stdout).toMatch(/the server may accept SPNEGO only: use `--mechanism spnego`/);
   });
 });

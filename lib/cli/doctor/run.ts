@@ -113,7 +113,7 @@ export async function runDoctor(
       resolveCname,
     },
   );
-  const outcome = await checkAuthenticatedRequest(client, url, mutual);
+  const outcome = await checkAuthenticatedRequest(client, url, mutual, options.mechanism);
   if (!add(outcome.step)) return report();
   add(summarizeRoundTrips({ probe, authenticated: counter.count - probe, ms: performance.now() - started }));
   return report();
