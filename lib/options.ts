@@ -64,7 +64,9 @@ export interface KerberosAuthOptions {
   /**
    * Credential delegation: `true` forwards your ticket-granting ticket to every host in
    * `hosts` (which must then be set); a pattern or list delegates only to hosts that match
-   * it and `hosts`. Never to proxies.
+   * it and `hosts`. Never to proxies. Needs a forwardable TGT: GSS leaves delegation out
+   * silently otherwise, and the plugin emits the process warning `AXIOS_KERBEROS_NOT_DELEGABLE`
+   * when it can tell (a `FILE:` credential cache).
    * @default false
    */
   delegate?: boolean | HostPattern | readonly HostPattern[];

@@ -13,9 +13,10 @@
 #   ad-realm.sh samba-tool DIR ARGS...
 #                                   samba-tool against this domain's sam.ldb,
 #                                   e.g. `samba-tool DIR user disable dora`
-#   ad-realm.sh ldb DIR PYTHON      run PYTHON with `db` (a SamDB on sam.ldb) and
-#                                   `base` (the domain DN) defined: changes that
-#                                   samba-tool refuses or would make slowly
+#   ad-realm.sh ldb DIR PYTHON      run PYTHON with `db` (a SamDB on sam.ldb),
+#                                   `base` (the domain DN) and `lp` (the loaded
+#                                   smb.conf) defined: changes that samba-tool
+#                                   refuses or would make slowly
 #   ad-realm.sh kinit DIR CCACHE USER PASSWORD [-- KINIT-ARGS...]
 #
 # Provisioning a domain takes seconds (10+ on a busy machine), so `up` copies a

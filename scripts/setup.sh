@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests, the demo and the benchmark need, and nothing that is there already:
 # Debian packages for the MIT KDC, Apache with mod_auth_gssapi and the headers the native
-# `kerberos` module builds against, then the npm dependencies (npm ci).
+# `kerberos` module builds against, Samba's AD DC and OpenJDK for the interoperability peers
+# (scripts/ad-realm.sh, the Java acceptor), then the npm dependencies (npm ci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
