@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isKerberosAuthError, kerberosAuth, type KerberosAuthError, type KerberosAuthOptions } from '../../lib';
@@ -203,6 +204,19 @@ describe('account problems, each named by its real cause', () => {
     const error = await failure(client({ hosts: 'dup.ad.ak.test' }, 'http://dup.ad.ak.test:1').get('/'));
     expect(error.code).toBe('ERR_KERBEROS_UNKNOWN_SPN');
     expect(error.fix).toMatch(/setspn -Q .*setspn -X/);
+  });
+});
+
+describe('krb5.conf mistakes', () => {
+  it('calls a lower-case realm in [domain_realm] a case problem', async () => {
+    const conf = ad.path('lower-case-realm.conf');
+    writeFileSync(
+      conf,
+      readFileSync(ad.env.KRB5_CONFIG as string, 'utf8').replace('localhost = AD.AK.TEST', 'localhost = ad.ak.test'),
+    );
+    const error = await withEnv('KRB5_CONFIG', conf, () => failure(client().get('/negotiate/')));
+    expect(error.code).toBe('ERR_KERBEROS_WRONG_REALM');
+    expect(error.fix).toMatch(/case-sensitive.*`ad\.ak\.test`/);
   });
 });
 
