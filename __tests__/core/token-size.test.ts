@@ -80,6 +80,31 @@ describe('a server refusing a large Negotiate token', () => {
     expect(error.fix).toMatch(/leave out `delegate`/);
   });
 
+  it('takes a 400 whose page speaks of header size for a token of 4 KiB or more', async () => {
+    server = await startServer((_request, response) =>
+      response.writeHead(400).end('Bad Request - Request Too Long: the size of the request headers is too long'),
+    );
+    const error = await failure(client({ hosts: '127.0.0.1', mutual: 'optional' }, 5000).get('/x'));
+    expect(error.code).toBe('ERR_KERBEROS_TOKEN_TOO_LARGE');
+  });
+
+  it("leaves the application's own 400 alone: a page about something else, or an authenticated one", async () => {
+    server = await startServer((request, response) => {
+      const token = (request.headers.authorization ?? '').slice('Negotiate '.length);
+      const headers: Record<string, string> =
+        request.url === '/authenticated' ? { 'WWW-Authenticate': `Negotiate ${token}` } : {};
+      response.writeHead(400, headers).end('{"error":"quantity must be positive"}');
+    });
+    const api = client({ hosts: '127.0.0.1', mutual: 'disabled' }, 5000);
+    const plain: unknown = await api.get('/plain').catch((e: unknown) => e);
+    expect(isKerberosAuthError(plain)).toBe(false);
+    expect(plain).toMatchObject({ response: { status: 400 } });
+    const big = client({ hosts: '127.0.0.1', mutual: 'disabled' }, 9000);
+    const error: unknown = await big.get('/authenticated').catch((e: unknown) => e);
+    expect(isKerberosAuthError(error)).toBe(false);
+    expect(error).toMatchObject({ response: { status: 400 } });
+  });
+
   it('leaves a 400 to a small token as the server sent it', async () => {
     server = await startServer((_request, response) => response.writeHead(400).end('bad input'));
     const error: unknown = await client({ hosts: '127.0.0.1', mutual: 'optional' }, 0)
