@@ -116,6 +116,11 @@ export const GSS_RULES: readonly GssRule[] = [
   },
 ];
 
+/** The library's advice for `code`, for tools that find the same cause another way (`doctor`). */
+export function adviceFor(code: KerberosErrorCode): string | undefined {
+  return GSS_RULES.find((rule) => rule.code === code)?.fix;
+}
+
 /** Where the GSS error came from: minting our token, or stepping the server's token. */
 export type GssErrorSource = 'client' | 'server';
 
