@@ -116,6 +116,18 @@ describe('against a Samba Active Directory DC with Apache in front', () => {
     expect(raw.headers['x-remote-user']).toBe('alice@AD.AK.TEST');
   });
 
+  it('answers the 401 challenge of a host not listed up front', async () => {
+    const response = await client({}).post<Echo>('/negotiate/echo', 'reactive');
+    expect(response.data.user).toBe('alice@AD.AK.TEST');
+  });
+
+  it('passes every check of `doctor`', async () => {
+    requireBuiltCli();
+    const env = { ...process.env, KRB5_CONFIG: ad.env.KRB5_CONFIG, KRB5CCNAME: ad.env.KRB5CCNAME };
+    const run = await runBuiltCli(['doctor', '--json', `${ad.env.HTTP_URL}/negotiate/`], env);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true });
+  });
+
   it('delegates a forwardable ticket, although the service account is not "trusted for delegation"', async () => {
     const response = await client({ hosts: 'localhost', delegate: true }).post<Echo>('/deleg/echo', 'x');
     expect(response.data).toMatchObject({ user: 'alice@AD.AK.TEST', delegated: true });
