@@ -194,6 +194,20 @@ describe('account problems, each named by its real cause', () => {
     expect(error.message).toMatch(/Client's credentials have been revoked/);
   });
 
+  it('is what `doctor` names too, at the service ticket', async () => {
+    requireBuiltCli();
+    const env = {
+      ...process.env,
+      KRB5_CONFIG: ad.env.KRB5_CONFIG,
+      KRB5CCNAME: `FILE:${ad.path('empty-doctor.ccache')}`,
+      KRB5_CLIENT_KTNAME: ad.path('dora.keytab'),
+    };
+    const run = await runBuiltCli(['doctor', '--json', `${ad.env.HTTP_URL}/negotiate/`], env);
+    const report = JSON.parse(run.stdout) as { steps: { name: string; code?: string; fix?: string }[] };
+    expect(report.steps.at(-1)).toMatchObject({ name: 'service-ticket', code: 'ERR_KERBEROS_ACCOUNT_REVOKED' });
+    expect(report.steps.at(-1)?.fix).toMatch(/enable or unlock the account/);
+  });
+
   it('ERR_KERBEROS_KDC_POLICY for an account disabled after it got its ticket', async () => {
     const error = await withEnv('KRB5CCNAME', caches.dora as string, () => failure(client().get('/negotiate/')));
     expect(error.code).toBe('ERR_KERBEROS_KDC_POLICY');
