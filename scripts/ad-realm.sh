@@ -54,7 +54,7 @@ ad_log() { printf 'ad-realm: %s\n' "$*" >&2; }
 # ---------------------------------------------------------------- template ---
 
 template_dir() {
-  local cache=${AD_REALM_CACHE:-${XDG_CACHE_HOME:-${HOME}/.cache}/axios-kerberos}
+  local cache=${AD_REALM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/axios-kerberos}
   local version
   version=$(samba --version | tr -c 'A-Za-z0-9.\n' '_')
   printf '%s/samba-ad-%s-v%s\n' "${cache}" "${version}" "${TEMPLATE_VERSION}"
