@@ -22,7 +22,13 @@ export function startAdRealm(): AdRealm {
   const base = mkdtempSync(join(tmpdir(), 'axios-kerberos-ad-'));
   chmodSync(base, 0o755); // Apache runs as www-data and must reach the keytab inside
   const dir = join(base, 'ad');
-  execFileSync('bash', [SCRIPT, 'up', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    execFileSync('bash', [SCRIPT, 'up', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch (error) {
+    // `up` stopped what it had started; nothing else is left but the folder.
+    rmSync(base, { recursive: true, force: true });
+    throw error;
+  }
   const env = JSON.parse(readFileSync(join(dir, 'env.json'), 'utf8')) as Record<string, string>;
   const command = (...args: string[]): string =>
     execFileSync('bash', [SCRIPT, args[0] as string, dir, ...args.slice(1)], {
