@@ -15,7 +15,7 @@ module.exports = {
       globalSetup: '<rootDir>/__tests__/setup/build.ts',
     },
     {
-      // The plugin's behaviour tests again with the lowest axios of the peer range (1.7.x),
+      // The plugin's behaviour tests again with the lowest axios of the peer range (1.16.1),
       // so that range is tested, not assumed. Only axios changes; the rest is shared.
       displayName: 'unit-lowest-axios',
       testEnvironment: 'node',

@@ -42,6 +42,60 @@ describe('NODE_DEBUG=axios-kerberos', () => {
     expect(stderr).not.toContain('SECRET');
   });
 
+  it('says when the request carries its own Authorization or `auth`, and sends no token', async () => {
+    const seen: (string | undefined)[] = [];
+    server = await startServer((request, response) => {
+      seen.push(request.headers.authorization);
+      response.writeHead(200).end();
+    });
+    // A Bearer default on the instance, then axios's `auth`, on a host in `hosts`.
+    const script = `
+      const axios = require('axios');
+      const { createPlugin } = require('./dist/plugin.js');
+      const { resolveOptions } = require('./dist/options.js');
+      const fake = { createContext: async () => ({ complete: true, step: async () => 'U0VDUkVULVRPS0VO' }) };
+      const api = axios.create({ baseURL: process.argv[1], headers: { Authorization: 'Bearer abc' } });
+      createPlugin(resolveOptions({ hosts: '127.0.0.1', mutual: 'optional' }), fake).install(api);
+      api.get('/a')
+        .then(() => api.get('/b', { headers: { Authorization: null }, auth: { username: 'u', password: 'p' } }))
+        .then(() => console.log('done'), (e) => { console.log('failed', e.code); process.exitCode = 1; });
+    `;
+    const { stdout, stderr } = await run(process.execPath, ['-e', script, server.url], {
+      cwd: resolve(__dirname, '..'),
+      env: { ...process.env, NODE_DEBUG: 'axios-kerberos' },
+    });
+    expect(stdout).toContain('done');
+    expect(seen).toEqual(['Bearer abc', expect.stringMatching(/^Basic /)]);
+    expect(stderr).toMatch(
+      /request to http:\/\/127\.0\.0\.1:\d+: it carries its own Authorization header, no Negotiate token/,
+    );
+    expect(stderr).toMatch(
+      /request to http:\/\/127\.0\.0\.1:\d+: it carries its own axios `auth` option, no Negotiate token/,
+    );
+  });
+
+  it('tells the prefetched spare token apart from the one a request sends', async () => {
+    server = await startServer((_request, response) => response.writeHead(200).end());
+    const script = `
+      const axios = require('axios');
+      const { createPlugin } = require('./dist/plugin.js');
+      const { resolveOptions } = require('./dist/options.js');
+      const fake = { createContext: async () => ({ complete: true, step: async () => 'U0VDUkVULVRPS0VO' }) };
+      const api = axios.create({ baseURL: process.argv[1] });
+      createPlugin(resolveOptions({ hosts: '127.0.0.1', mutual: 'optional' }), fake).install(api);
+      api.get('/a').then(() => api.get('/b')).then(() => console.log('done'), (e) => { console.log('failed', e.code); process.exitCode = 1; });
+    `;
+    const { stdout, stderr } = await run(process.execPath, ['-e', script, server.url], {
+      cwd: resolve(__dirname, '..'),
+      env: { ...process.env, NODE_DEBUG: 'axios-kerberos' },
+    });
+    expect(stdout).toContain('done');
+    expect(stderr).toMatch(/: token for HTTP@127\.0\.0\.1 minted in [\d.]+ ms/);
+    expect(stderr).toMatch(/: spare token \(prefetch, for the next request\) for HTTP@127\.0\.0\.1 minted in/);
+    expect(stderr).toMatch(/: using the spare token for HTTP@127\.0\.0\.1/);
+    expect(stderr).not.toContain('U0VDUkVULVRPS0VO');
+  });
+
   it('prints nothing when NODE_DEBUG does not name it', async () => {
     server = await startServer((_request, response) => response.writeHead(200).end());
     const env = { ...process.env };

@@ -3,7 +3,7 @@ import axiosRetry, { isNetworkOrIdempotentRequestError } from 'axios-retry';
 import { isKerberosAuthError } from '../lib/errors/kerberos-auth-error';
 import { createPlugin } from '../lib/plugin';
 import { resolveOptions } from '../lib/options';
-import { FakeGss, encodeToken } from './helpers/fake-gss';
+import { FakeGss, decodeToken, encodeToken } from './helpers/fake-gss';
 import { fakeAcceptor } from './helpers/acceptor';
 import { negotiateToken, startServer, type TestServer } from './helpers/server';
 
@@ -75,6 +75,27 @@ describe('beside axios-retry', () => {
     const tokens = server.requests.map((r) => negotiateToken(r));
     expect(tokens).toHaveLength(2);
     expect(new Set(tokens).size).toBe(2);
+  });
+
+  it("keeps the caller's redirect settings in a retry of a request that carried a token", async () => {
+    let failed = false;
+    server = await startServer((request, response) => {
+      if (!failed) {
+        failed = true;
+        response.writeHead(503).end();
+        return;
+      }
+      const token = decodeToken(negotiateToken(request) ?? '');
+      const final = `Negotiate ${encodeToken({ kind: 'final', id: token?.id ?? 0, spn: token?.spn ?? '' })}`;
+      if (request.url === '/x') response.writeHead(302, { Location: '/y', 'WWW-Authenticate': final }).end();
+      else response.writeHead(200, { 'WWW-Authenticate': final }).end('y');
+    });
+    const api = axios.create({ baseURL: server.url });
+    axiosRetry(api, { retries: 2, retryDelay: () => 0 });
+    createPlugin(resolveOptions({ hosts: '127.0.0.1' }), new FakeGss()).install(api);
+    const response = await api.get('/x');
+    expect(response.data).toBe('y');
+    expect(server.requests.map((r) => r.url)).toEqual(['/x', '/x', '/y']);
   });
 
   it('does not retry Kerberos errors with the retryCondition the docs recommend', async () => {

@@ -59,3 +59,50 @@ describe('negotiate() options', () => {
     expect(ticket.spn).toBe('HTTP@h.example:8080');
   });
 });
+
+describe('negotiate() input, checked before any GSS work', () => {
+  it.each([
+    ['a number', 42],
+    ['null', null],
+    ['an object', {}],
+    ['a file: URL', 'file:///etc/passwd'],
+    ['a file: URL object', new URL('file:///x')],
+    ['a mailto: URL', 'mailto:alice@example.com'],
+    ['a malformed URL', 'http://'],
+    ['a bare word', 'nohost'],
+  ])('refuses %s with ERR_KERBEROS_OPTIONS', async (_what, target) => {
+    const gss = new FakeGss();
+    await expect(negotiateWith(gss, target as string, {}, 'linux')).rejects.toMatchObject({
+      code: 'ERR_KERBEROS_OPTIONS',
+      message: expect.stringContaining('`target`'),
+    });
+    expect(gss.contexts).toHaveLength(0);
+  });
+
+  it('refuses a principal with a realm and names the host-based form to write instead', async () => {
+    await expect(negotiateWith(new FakeGss(), 'HTTP/h.example@EXAMPLE.COM', {}, 'linux')).rejects.toMatchObject({
+      code: 'ERR_KERBEROS_OPTIONS',
+      message: expect.stringContaining("'HTTP@h.example'"),
+    });
+  });
+
+  it('refuses options that are not an object', async () => {
+    await expect(negotiateWith(new FakeGss(), 'HTTP@h.example', null as never, 'linux')).rejects.toMatchObject({
+      code: 'ERR_KERBEROS_OPTIONS',
+    });
+  });
+
+  it('reads options as own properties only (a polluted Object.prototype changes nothing)', async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.delegate = true;
+    proto.mutual = 'disabled';
+    try {
+      const gss = new FakeGss();
+      await negotiateWith(gss, 'HTTP@h.example', {}, 'linux');
+      expect(gss.contexts[0]!.options).toMatchObject({ delegate: false, mutual: true });
+    } finally {
+      delete proto.delegate;
+      delete proto.mutual;
+    }
+  });
+});

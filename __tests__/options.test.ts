@@ -34,6 +34,36 @@ describe('resolveOptions', () => {
     expect(invalid('hosts')).toThrow(/`options`/);
   });
 
+  it('refuses an empty hosts list, which would silently send no token anywhere', () => {
+    expect(invalid({ hosts: [] })).toThrow(expect.objectContaining({ code: 'ERR_KERBEROS_OPTIONS' }));
+    expect(invalid({ hosts: [] })).toThrow(/`hosts`.*empty list.*leave `hosts` unset/);
+    expect(resolveOptions({ hosts: ['api.example.com'] }).hosts).toBeDefined();
+  });
+
+  it('refuses an spn with a realm and says which form to write', () => {
+    expect(invalid({ spn: 'HTTP/api.example.com@EXAMPLE.COM' })).toThrow(/'HTTP@api\.example\.com'.*domain_realm/);
+    expect(() => resolveRequestOptions({ spn: 'HTTP/api.example.com@EXAMPLE.COM' })).toThrow(
+      /`kerberos\.spn`.*'HTTP@api\.example\.com'/,
+    );
+  });
+
+  it('reads options and per-request values as own properties only (prototype pollution)', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.mutual = 'disabled';
+    proto.hosts = '*.evil.example';
+    proto.spn = 'HTTP@evil.example';
+    try {
+      const resolved = resolveOptions({});
+      expect(resolved.mutual).toBeUndefined();
+      expect(resolved.hosts).toBeUndefined();
+      expect(resolveRequestOptions({})).toEqual({});
+    } finally {
+      delete proto.mutual;
+      delete proto.hosts;
+      delete proto.spn;
+    }
+  });
+
   it('rejects unknown options, so a typo does not silently disable something', () => {
     expect(invalid({ host: 'x.example' })).toThrow(/`host`.*unknown/);
   });

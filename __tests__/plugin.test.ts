@@ -253,6 +253,22 @@ describe('mutual authentication', () => {
     await expect(api.get('/x')).rejects.toBeInstanceOf(MutualAuthenticationError);
   });
 
+  it('is not switched off by a polluted Object.prototype (options and per-request values are own properties)', async () => {
+    server = await startServer(fakeAcceptor({ mutualToken: false }).handler);
+    const proto = Object.prototype as Record<string, unknown>;
+    const { api } = client({ hosts: '127.0.0.1' });
+    proto.mutual = 'disabled';
+    proto.kerberos = { mutual: 'disabled' };
+    try {
+      const { api: polluted } = client({ hosts: '127.0.0.1' });
+      await expect(polluted.get('/x')).rejects.toBeInstanceOf(MutualAuthenticationError);
+      await expect(api.get('/x')).rejects.toBeInstanceOf(MutualAuthenticationError);
+    } finally {
+      delete proto.mutual;
+      delete proto.kerberos;
+    }
+  });
+
   it("accepts a response without a server token under 'optional'", async () => {
     server = await startServer(fakeAcceptor({ mutualToken: false }).handler);
     const { api } = client({ hosts: '127.0.0.1', mutual: 'optional' });
@@ -293,6 +309,34 @@ describe('errors from GSS', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('names the cause SPNEGO hides (Heimdal) by asking raw Kerberos once, and sends neither token', async () => {
+    server = await startServer((_req, res) => res.writeHead(200).end());
+    const gss = new FakeGss();
+    gss.failFirstStep = {
+      spnego: new Error(' An unsupported mechanism was requested: unknown mech-code 0 for mech unknown'),
+      kerberos: new Error(' Miscellaneous failure (see text): Refuses to open group/other readable files FILE:/tmp/cc'),
+    };
+    const { api } = client({ hosts: '127.0.0.1' }, gss);
+    const error: unknown = await api.get('/x').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_KERBEROS_NO_CREDENTIALS', spn: 'HTTP@127.0.0.1' });
+    expect((error as Error).message).toMatch(/chmod 600 \/tmp\/cc/);
+    expect(gss.contexts.map((context) => context.options.mechanism)).toEqual(['spnego', 'kerberos']);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('reads the cause from the KRB-ERROR in the server token when GSS names none (Heimdal SPNEGO)', async () => {
+    // Apache's answer to a token outside the skew window, recorded: SPNEGO reject + KRB_AP_ERR_SKEW.
+    const skew =
+      'oXAwbqADCgEComcEZWBjBgkqhkiG9xIBAgIDAH5UMFKgAwIBBaEDAgEepBEYDzIwMjYxMjA2MTY0NzQ2WqUFAgMK3ZymAwIBJakJGwdBSy5URVNUqhwwGqADAgEBoRMwERsESFRUUBsJbG9jYWxob3N0';
+    server = await startServer((_req, res) => res.writeHead(401, { 'WWW-Authenticate': `Negotiate ${skew}` }).end());
+    const { api } = client({ hosts: '127.0.0.1' });
+    // The fake GSS cannot step this token ("defective token"), as Heimdal's SPNEGO cannot name it.
+    const error: unknown = await api.get('/x').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_KERBEROS_CLOCK_SKEW' });
+    expect((error as Error).message).toMatch(/KRB5KRB_AP_ERR_SKEW/);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('times out a GSS call that never returns with ERR_KERBEROS_TIMEOUT', async () => {
     server = await startServer((_req, res) => res.writeHead(200).end());
     const gss = new FakeGss();
@@ -313,6 +357,21 @@ describe('SPN mapping and NTLM', () => {
     );
     await api.get('/x');
     expect(decodeToken(negotiateToken(server.requests[0]!)!)).toMatchObject({ spn: 'HTTP@real.example' });
+  });
+
+  it('does no SPN work (no CNAME lookup) for a host that gets no token up front', async () => {
+    server = await startServer((_request, response) => response.writeHead(200).end());
+    const lookups: string[] = [];
+    const api = axios.create({ baseURL: `http://localhost:${server.port}` });
+    const resolveCname = async (name: string) => {
+      lookups.push(name);
+      return [];
+    };
+    const options = resolveOptions({ hosts: 'elsewhere.example', canonicalize: 'cname' });
+    createPlugin(options, new FakeGss(), 'linux', resolveCname).install(api);
+    await api.get('/x');
+    expect(server.requests).toHaveLength(1);
+    expect(lookups).toEqual([]);
   });
 
   it('refuses to send an NTLM token with ERR_KERBEROS_NTLM_REFUSED', async () => {

@@ -42,3 +42,32 @@ describe('spnForUrl', () => {
     expect(spnForUrl(new URL('http://h.example/'), linux)).toBe('HTTP@h.example');
   });
 });
+
+describe('spnForUrl input', () => {
+  it.each([
+    ['a file: URL', 'file:///x'],
+    ['a file: URL object', new URL('file:///x')],
+    ['a malformed URL', 'not a url'],
+    ['a number', 42],
+    ['null', null],
+  ])('refuses %s with ERR_KERBEROS_OPTIONS instead of returning HTTP@', (_what, url) => {
+    expect(() => spnForUrl(url as string)).toThrow(expect.objectContaining({ code: 'ERR_KERBEROS_OPTIONS' }));
+  });
+
+  it('refuses a principal with a realm, from a fixed spn or a function, naming the form to use', () => {
+    expect(() => spnForUrl('http://h.example/', { spn: 'HTTP/h.example@EXAMPLE.COM' })).toThrow(/'HTTP@h.example'/);
+    expect(() => spnForUrl('http://h.example/', { spn: () => 'HTTP/h.example@EXAMPLE.COM' })).toThrow(
+      expect.objectContaining({ code: 'ERR_KERBEROS_OPTIONS' }),
+    );
+  });
+
+  it('reads options as own properties only', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.spn = 'HTTP@evil.example';
+    try {
+      expect(spnForUrl('http://h.example/', { platform: 'linux' })).toBe('HTTP@h.example');
+    } finally {
+      delete proto.spn;
+    }
+  });
+});

@@ -1,9 +1,9 @@
 // Side-by-side benchmark of Negotiate (SPNEGO) clients against one Apache + mod_auth_gssapi
-// (issue 4). Run it with `npm run bench` (or `npm run bench -- --quick`), which builds the
-// plugin, brings up the throwaway realm of scripts/realm.sh and runs this file with
-// `node --expose-gc`. Contenders take turns in rounds, so machine noise (other processes on
-// a shared 2-core box) lands on all of them alike: the ratios measured side by side are what
-// count, not the absolute figures.
+// (targets in docs/performance.md). Run it with `npm run bench` (or `npm run bench --
+// --quick`), which builds the plugin, brings up the throwaway realm of scripts/realm.sh and
+// runs this file with `node --expose-gc`. Contenders take turns in rounds, so machine noise
+// (other processes on a shared 2-core box) lands on all of them alike: the ratios measured
+// side by side are what count, not the absolute figures.
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

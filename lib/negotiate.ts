@@ -7,7 +7,7 @@ import { limitGss } from './gss/limits';
 import type { GssProvider, Mechanism } from './gss/provider';
 import { normalizeHostname } from './hosts';
 import { resolveOptions, type MutualMode } from './options';
-import { spnForUrl, toPlatformForm } from './spn';
+import { checkSpn, httpUrl, spnForUrl, toPlatformForm } from './spn';
 
 /** Options of `negotiate()`: the plugin's, for one exchange. */
 export interface NegotiateOptions {
@@ -72,8 +72,10 @@ export interface NegotiateTicket {
   readonly header: string;
   /**
    * Verifies the server's reply: pass its `WWW-Authenticate` header value(s). Resolves when
-   * the server's token completes mutual authentication; throws `MutualAuthenticationError`
-   * when it is missing or does not verify, and on a second call (a ticket is single use).
+   * the server's token completes mutual authentication, and under `mutual: 'optional'` also
+   * when the reply carries no Negotiate token. Throws `MutualAuthenticationError` when a token
+   * does not verify, when there is none under `'required'` (the default), and on a second
+   * call (a ticket is single use). A no-op under `mutual: 'disabled'`.
    */
   verify(wwwAuthenticate: string | readonly string[] | null | undefined): Promise<void>;
 }
@@ -83,9 +85,11 @@ export interface NegotiateTicket {
  * (`'HTTP@api.example.com'`), for clients other than axios: `fetch`, undici, got, `http`.
  *
  * @example
- * const ticket = await negotiate('https://api.example.com/things');
- * const response = await fetch('https://api.example.com/things', { headers: { Authorization: ticket.header } });
- * await ticket.verify(response.headers.get('www-authenticate'));
+ * const url = 'https://api.example.com/things';
+ * const ticket = await negotiate(url);
+ * // The token is single use: do not let fetch replay it on a redirect.
+ * const response = await fetch(url, { headers: { Authorization: ticket.header }, redirect: 'manual' });
+ * if (response.ok) await ticket.verify(response.headers.get('www-authenticate'));
  */
 export function negotiate(target: string | URL, options: NegotiateOptions = {}): Promise<NegotiateTicket> {
   return negotiateWith(kerberosProvider(), target, options);
@@ -98,7 +102,12 @@ export async function negotiateWith(
   options: NegotiateOptions = {},
   platform: NodeJS.Platform = process.platform,
 ): Promise<NegotiateTicket> {
-  const { delegate, ...rest } = options;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw optionError('options', 'expected an object');
+  }
+  // Own properties only (a polluted `Object.prototype.delegate` must not count).
+  const own = Object.assign(Object.create(null) as object, Object.fromEntries(Object.entries(options)));
+  const { delegate, ...rest } = own as NegotiateOptions;
   // The plugin's validation, limited to what one exchange takes: `hosts`, `spn`, `prefetch`…
   // would be accepted there and silently mean nothing here.
   for (const key of Object.keys(rest)) {
@@ -131,29 +140,27 @@ export async function negotiateWith(
 }
 
 function planFor(
-  target: string | URL,
+  target: unknown,
   service: string,
   includePort: boolean,
   platform: NodeJS.Platform,
 ): Pick<RequestPlan, 'url' | 'host' | 'spn'> {
-  if (target instanceof URL || target.includes('://')) {
-    const url = typeof target === 'string' ? parseUrl(target) : target;
+  // Checked before any GSS work: a URL must be http: or https:, an SPN `service@host`.
+  if (target instanceof URL || (typeof target === 'string' && /^[a-z][a-z\d+\-.]*:/i.test(target))) {
+    const url = httpUrl(target, 'target');
     return { url, host: normalizeHostname(url), spn: spnForUrl(url, { service, includePort, platform }) };
   }
-  const match = /^([^@/\s]+)[@/]([^@/\s]+)$/.exec(target);
-  if (match === null) throw optionError('target', `expected a URL or an SPN such as 'HTTP@host', got '${target}'`);
-  const host = match[2] as string;
-  return {
-    url: parseUrl(`http://${host.includes(':') ? `[${host}]` : host}/`),
-    host,
-    spn: toPlatformForm(target, platform),
-  };
-}
-
-function parseUrl(value: string): URL {
-  try {
-    return new URL(value);
-  } catch {
-    throw optionError('target', `'${value}' is not a valid URL`);
+  if (typeof target !== 'string') {
+    throw optionError(
+      'target',
+      `expected a URL or an SPN such as 'HTTP@host', got ${target === null ? 'null' : typeof target}`,
+    );
   }
+  const spn = checkSpn('target', target);
+  const host = spn.slice(spn.search(/[@/]/) + 1);
+  return {
+    url: httpUrl(`http://${host.includes(':') ? `[${host}]` : host}/`, 'target'),
+    host,
+    spn: toPlatformForm(spn, platform),
+  };
 }

@@ -1,6 +1,7 @@
 import { optionError } from './errors/option-error';
 import type { Mechanism } from './gss/provider';
 import { compileHosts, type HostMatcher, type HostPattern } from './hosts';
+import { checkSpn } from './spn';
 
 /** How strictly the server's final token is checked (mutual authentication). */
 export type MutualMode = 'required' | 'optional' | 'disabled';
@@ -11,8 +12,9 @@ export interface KerberosAuthOptions {
    * The allowlist of hosts that may ever receive a Kerberos token: an exact host name,
    * `'*.suffix'` (any subdomain), a `RegExp` on the host name, or `(url: URL) => boolean`.
    * Requests to these hosts get a token up front (see `preemptive`), and only these hosts'
-   * challenges are answered. When unset, nothing is sent up front and a Negotiate challenge
-   * from any host is answered, as curl and requests-kerberos do.
+   * challenges are answered. When unset, a Negotiate challenge from any host is answered, as
+   * curl and requests-kerberos do, and later requests to a host that accepted a token carry one
+   * up front. An empty list is refused: it would send no token anywhere.
    * @default undefined
    */
   hosts?: HostPattern | readonly HostPattern[];
@@ -27,15 +29,16 @@ export interface KerberosAuthOptions {
    */
   service?: string;
   /**
-   * A fixed SPN (`'HTTP@api.example.com'`), or a function from the request URL to one.
-   * Overrides `service` and the host mapping.
+   * A fixed SPN (`'HTTP@api.example.com'` or `'HTTP/api.example.com'`), or a function from the
+   * request URL to one. Overrides `service` and the host mapping. A realm (`HTTP/host@REALM`)
+   * is refused: the realm comes from krb5.conf.
    * @default undefined
    */
   spn?: string | ((url: URL) => string);
   /**
    * Mutual authentication: `'required'` fails a response that lacks a valid server token;
    * `'optional'` verifies the server's token whenever one is sent and fails if it does not
-   * verify; `'disabled'` does not ask for or check one.
+   * verify; `'disabled'` does not ask for or check one. Every redirect hop is checked too.
    * @default 'required' for http: URLs (nothing else authenticates the server), 'optional' for https:
    */
   mutual?: MutualMode;
@@ -77,7 +80,8 @@ export interface KerberosAuthOptions {
   maxRounds?: number;
   /**
    * Milliseconds one GSS operation (talking to the KDC included) may take before the request
-   * fails with ERR_KERBEROS_TIMEOUT. MIT krb5 alone waits about 25 s for a silent KDC.
+   * fails with ERR_KERBEROS_TIMEOUT. GSS alone waits for a silent KDC about 28 s (MIT krb5) or
+   * 67 s (Heimdal); the native call still runs that long, and keeps the process from exiting.
    * @default 5000
    */
   timeout?: number;
@@ -194,20 +198,33 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
   for (const key of Object.keys(input)) {
     if (!KNOWN.has(key)) throw optionError(key, 'unknown option (check the spelling in docs/options.md)');
   }
-  const o = { ...DEFAULT_OPTIONS, ...withoutUndefined(input) };
-  const hosts = input.hosts === undefined ? undefined : compileHosts(input.hosts, 'hosts');
+  // Own properties only: a polluted `Object.prototype.mutual` must not change anything.
+  const given: Partial<KerberosAuthOptions> = withoutUndefined(input);
+  const o: typeof DEFAULT_OPTIONS & Partial<KerberosAuthOptions> = Object.assign(
+    Object.create(null) as object,
+    DEFAULT_OPTIONS,
+    given,
+  );
+  // An empty list would silently turn the plugin off; unset means the opposite (answer any host).
+  if (Array.isArray(given.hosts) && given.hosts.length === 0) {
+    throw optionError(
+      'hosts',
+      'an empty list lets no host receive a token; list the hosts, or leave `hosts` unset to answer any Negotiate challenge',
+    );
+  }
+  const hosts = given.hosts === undefined ? undefined : compileHosts(given.hosts, 'hosts');
   return {
     hosts,
-    proxies: input.proxies === undefined ? undefined : compileHosts(input.proxies, 'proxies'),
+    proxies: given.proxies === undefined ? undefined : compileHosts(given.proxies, 'proxies'),
     preemptive: boolean('preemptive', o.preemptive),
     service: nonEmptyString('service', o.service, /^[^@/\s]+$/, "a service name such as 'HTTP'"),
     spn: spn('spn', o.spn),
-    mutual: input.mutual === undefined ? undefined : oneOf('mutual', input.mutual, MUTUAL_MODES),
+    mutual: given.mutual === undefined ? undefined : oneOf('mutual', given.mutual, MUTUAL_MODES),
     mechanism: oneOf('mechanism', o.mechanism, MECHANISMS),
     principal:
-      input.principal === undefined
+      given.principal === undefined
         ? undefined
-        : nonEmptyString('principal', input.principal, /^\S+$/, "a principal such as 'alice@EXAMPLE.COM'"),
+        : nonEmptyString('principal', given.principal, /^\S+$/, "a principal such as 'alice@EXAMPLE.COM'"),
     delegate: resolveDelegate(o.delegate, hosts),
     maxRounds: integer('maxRounds', o.maxRounds, 1, 10),
     timeout: integer('timeout', o.timeout, 1, 600_000),
@@ -219,7 +236,8 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
   };
 }
 
-const NO_REQUEST_OPTIONS: KerberosRequestOptions = Object.freeze({});
+/** No per-request options; no prototype, so nothing is inherited from a polluted one. */
+export const NO_REQUEST_OPTIONS: KerberosRequestOptions = Object.freeze(Object.create(null) as KerberosRequestOptions);
 
 /** Validates the per-request `kerberos` key; `false` turns the plugin off for that request. */
 export function resolveRequestOptions(value: unknown): KerberosRequestOptions | false {
@@ -228,15 +246,15 @@ export function resolveRequestOptions(value: unknown): KerberosRequestOptions | 
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw optionError('kerberos', 'the per-request `kerberos` key must be false or an object');
   }
-  const v = value as Record<string, unknown>;
-  const out: KerberosRequestOptions = {};
+  // Own properties only, like the plugin options.
+  const v: Record<string, unknown> = withoutUndefined(value as Record<string, unknown>);
+  const out = Object.create(null) as KerberosRequestOptions;
   for (const key of Object.keys(v)) {
     if (!['spn', 'mutual', 'delegate', 'preemptive'].includes(key)) {
       throw optionError(`kerberos.${key}`, 'unknown per-request option (spn, mutual, delegate, preemptive)');
     }
   }
-  if (v.spn !== undefined)
-    out.spn = nonEmptyString('kerberos.spn', v.spn, /^[^@/\s]+[@/]\S+$/, "an SPN such as 'HTTP@host'");
+  if (v.spn !== undefined) out.spn = checkSpn('kerberos.spn', v.spn);
   if (v.mutual !== undefined) out.mutual = oneOf('kerberos.mutual', v.mutual, MUTUAL_MODES);
   if (v.delegate !== undefined) out.delegate = boolean('kerberos.delegate', v.delegate);
   if (v.preemptive !== undefined) out.preemptive = boolean('kerberos.preemptive', v.preemptive);
@@ -259,8 +277,10 @@ function resolveDelegate(value: unknown, hosts: HostMatcher | undefined): HostMa
   return hosts === undefined ? own : { matches: (url) => own.matches(url) && hosts.matches(url) };
 }
 
+/** The own properties that are set, on an object with no prototype to inherit from. */
 function withoutUndefined<T extends object>(input: T): Partial<T> {
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;
+  const own = Object.entries(input).filter(([, value]) => value !== undefined);
+  return Object.assign(Object.create(null) as object, Object.fromEntries(own)) as Partial<T>;
 }
 
 function boolean(name: string, value: unknown): boolean {
@@ -290,7 +310,7 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
 
 function spn(name: string, value: unknown): string | ((url: URL) => string) | undefined {
   if (value === undefined || typeof value === 'function') return value as ((url: URL) => string) | undefined;
-  return nonEmptyString(name, value, /^[^@/\s]+[@/]\S+$/, "an SPN such as 'HTTP@host.example.com' or a function");
+  return checkSpn(name, value);
 }
 
 function show(value: unknown): string {

@@ -46,7 +46,7 @@ readonly TEMPLATE_VERSION=2
 readonly PY=/usr/bin/python3 # Debian's Samba bindings are for the system Python only
 
 # The Apache set-up, process and port helpers of the MIT realm.
-# shellcheck source=realm.sh
+# shellcheck source=scripts/realm.sh
 source "$(dirname "${BASH_SOURCE[0]}")/realm.sh"
 
 ad_log() { printf 'ad-realm: %s\n' "$*" >&2; }

@@ -2,11 +2,12 @@
 # Installs what the tests, the demo and the benchmark need, and nothing that is there already:
 # Debian packages for the MIT KDC, Apache with mod_auth_gssapi and the headers the native
 # `kerberos` module builds against, Samba's AD DC and OpenJDK for the interoperability peers
-# (scripts/ad-realm.sh, the Java acceptor), then the npm dependencies (npm ci).
+# (scripts/ad-realm.sh, the Java acceptor), shellcheck for the lint step, then the npm
+# dependencies (npm ci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev apache2 libapache2-mod-auth-gssapi curl python3-requests-kerberos
+PACKAGES=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev apache2 libapache2-mod-auth-gssapi curl python3-requests-kerberos openssl shellcheck
   samba samba-ad-dc samba-ad-provision openjdk-17-jdk-headless)
 
 missing_packages() {
@@ -47,4 +48,12 @@ if ! node -e "require('kerberos')" 2>/dev/null; then
   echo "setup: building the native kerberos module" >&2
   npm rebuild kerberos >&2
   node -e "require('kerberos')"
+fi
+
+# The addon again, built against Heimdal's GSS-API from Debian packages unpacked into
+# node_modules/.cache/heimdal (never installed: Heimdal conflicts with MIT), for the
+# integration tests that run the library on Heimdal (scripts/heimdal.sh).
+if [[ ! -f node_modules/.cache/heimdal/kerberos/.built ]]; then
+  echo "setup: building the kerberos module against Heimdal" >&2
+  bash scripts/heimdal.sh addon >/dev/null
 fi

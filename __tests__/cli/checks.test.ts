@@ -11,7 +11,7 @@ import { dnsError, fakeCnames } from './fake-realm';
 
 const conf = parseKrb5Conf('[libdefaults]\ndefault_realm = AK.TEST\n[domain_realm]\nlocalhost = AK.TEST\n');
 
-describe('check 1: krb5 configuration', () => {
+describe('the krb5 configuration check', () => {
   const source = (over: Partial<Krb5ConfigSource>): Krb5ConfigSource => ({
     paths: ['/r/krb5.conf'],
     origin: 'KRB5_CONFIG',
@@ -48,7 +48,7 @@ describe('check 1: krb5 configuration', () => {
   });
 });
 
-describe('check 2: credential cache', () => {
+describe('the credential cache check', () => {
   const now = new Date(2026, 10, 29, 5, 0, 0);
   const listing = (text: string) => parseKlist(text);
   const VALID = `Ticket cache: FILE:/r/ccache
@@ -127,7 +127,7 @@ Valid starting     Expires            Service principal
   });
 });
 
-describe('check 3: service principal', () => {
+describe('the service principal check', () => {
   const base: CliAuthOptions = { mechanism: 'spnego', timeout: 2000 };
   const exampleConf = parseKrb5Conf('[libdefaults]\ndefault_realm = AK.TEST\n[domain_realm]\n.example = EX.TEST\n');
   const check = (
@@ -334,7 +334,7 @@ describe('check 3: service principal', () => {
     });
   });
 
-  it('lists the options that would give another SPN, for check 4', async () => {
+  it('lists the options that would give another SPN when the service ticket check fails', async () => {
     expect((await check('https://h.example:8443/')).alternatives).toBe(
       '--spn <the registered name>, --canonicalize cname for an alias, --include-port for an SPN with the port',
     );

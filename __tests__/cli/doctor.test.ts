@@ -104,6 +104,48 @@ describe('runDoctor (fake GSS, real HTTP on 127.0.0.1)', () => {
     expect(target.requests).toHaveLength(0);
   });
 
+  it('names the cause SPNEGO hides (Heimdal) in the service-ticket check, as the plugin does', async () => {
+    const gss = new FakeGss();
+    gss.failFirstStep = {
+      spnego: new Error(' An unsupported mechanism was requested: unknown mech-code 0 for mech unknown'),
+      kerberos: new Error(
+        ' Miscellaneous failure (see text): Matching credential not found (krbtgt/AK.TEST@AK.TEST) (HTTP/localhost@AK.TEST)',
+      ),
+    };
+    const target = await server(negotiateHandler());
+    const report = await runDoctor(new URL(target.url), options, fakeDeps(gss));
+    expect(report.steps.at(-1)).toMatchObject({ name: 'service-ticket', ok: false, code: 'ERR_KERBEROS_EXPIRED' });
+    expect(report.steps.at(-1)?.fix).toMatch(/kinit/);
+    expect(target.requests).toHaveLength(0);
+  });
+
+  it('tells a realm with no trust path from an unknown SPN by krb5.conf when the KDC names no principal', async () => {
+    const gss = new FakeGss();
+    // MIT's words when a Heimdal KDC refuses the name, whatever the reason.
+    gss.failWith = new Error(
+      'Unspecified GSS failure.  Minor code may provide more information: Server not found in Kerberos database',
+    );
+    const deps = fakeDeps(gss);
+    deps.configFs = {
+      read: (path) =>
+        path === '/r/krb5.conf'
+          ? '[libdefaults]\ndefault_realm = AK.TEST\n[domain_realm]\n.other.test = OTHER.TEST\n'
+          : undefined,
+      list: () => [],
+    };
+    const target = await server(negotiateHandler());
+    const foreign = await runDoctor(new URL(target.url), { ...options, spn: 'HTTP@svc.other.test' }, deps);
+    expect(foreign.steps.at(-1)).toMatchObject({ name: 'service-ticket', code: 'ERR_KERBEROS_WRONG_REALM' });
+    expect(foreign.steps.at(-1)?.fix).toMatch(
+      /OTHER\.TEST \(\[domain_realm\] \.other\.test\), not to your realm AK\.TEST/,
+    );
+    const home = await runDoctor(new URL(target.url), { ...options, spn: 'HTTP@svc.example.test' }, deps);
+    expect(home.steps.at(-1)).toMatchObject({ name: 'service-ticket', code: 'ERR_KERBEROS_UNKNOWN_SPN' });
+    gss.failWith = new Error('Server HTTP/svc.other.test@OTHER.TEST not found in Kerberos database');
+    const named = await runDoctor(new URL(target.url), { ...options, spn: 'HTTP@svc.other.test' }, deps);
+    expect(named.steps.at(-1)).toMatchObject({ name: 'service-ticket', code: 'ERR_KERBEROS_UNKNOWN_SPN' });
+  });
+
   it('says Negotiate is not offered by a server that only knows Basic', async () => {
     const target = await server((_request, response) => {
       response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="x"' }).end();

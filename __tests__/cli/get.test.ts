@@ -96,6 +96,34 @@ describe('runGet (fake GSS, real HTTP on 127.0.0.1)', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('prints an error status without a server token like curl: body, status on stderr, exit 1', async () => {
+    // Mutual authentication is required on http: by default; an error page with no server
+    // token is still the server's answer, not a mutual-authentication failure.
+    await server.close();
+    server = await startServer((request, response) => {
+      const authenticated = negotiateToken(request) !== undefined;
+      response.writeHead(authenticated ? 404 : 401, authenticated ? {} : { 'WWW-Authenticate': 'Negotiate' });
+      response.end(authenticated ? 'no such page\n' : '');
+    });
+    const io = captureIo();
+    await expect(runGet(new URL(server.url), { ...base, include: true }, io, new FakeGss())).resolves.toBe(1);
+    expect(io.out()).toMatch(/^HTTP\/1\.1 404 Not Found\r\n[\s\S]*\r\n\r\nno such page\n$/);
+    expect(io.err()).toBe('axios-kerberos: HTTP 404 Not Found\n');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('refuses an error status whose server token does not verify, printing no body', async () => {
+    await server.close();
+    server = await startServer((_request, response) => {
+      const forged = Buffer.from(JSON.stringify({ kind: 'final', id: 999, spn: 'x' })).toString('base64');
+      response.writeHead(500, { 'WWW-Authenticate': `Negotiate ${forged}` }).end('forged body\n');
+    });
+    const io = captureIo();
+    await expect(runGet(new URL(server.url), base, io, new FakeGss())).resolves.toBe(1);
+    expect(io.out()).toBe('');
+    expect(io.err()).toMatch(/^axios-kerberos: ERR_KERBEROS_MUTUAL_AUTH: /);
+  });
+
   it('exits 1 for an error status, still printing the body', async () => {
     await server.close();
     server = await startServer(negotiateHandler('missing\n', 404));

@@ -7,9 +7,8 @@ import { captureIo } from './io';
 
 const argv = (...args: string[]) => ['node', 'axios-kerberos', ...args];
 
-describe('runCli: commander wiring and exit codes', () => {
+describe('runCli: flags, help and exit codes', () => {
   it.each([
-    [[], 'no command'],
     [['doctor'], 'missing url'],
     [['doctor', 'not a url'], 'not a URL'],
     [['doctor', 'ftp://host/'], 'not http'],
@@ -22,10 +21,46 @@ describe('runCli: commander wiring and exit codes', () => {
     [['doctor', 'http://localhost/', '--spn', 'no-at-sign'], 'SPN rejected by the library'],
     [['get', 'http://localhost/', '-H', 'no colon'], 'bad header'],
     [['frobnicate'], 'unknown command'],
+    [['get', 'http://localhost/', '--frobnicate'], 'unknown option'],
+    [['get', 'http://localhost/', 'http://localhost/again'], 'two URLs'],
+    [['doctor', 'http://localhost/', '-i'], 'a get flag given to doctor'],
+    [['get', 'http://localhost/', '-X', 'GET /'], 'bad method'],
+    [['help', 'frobnicate'], 'help for an unknown command'],
   ])('exits 2 for a usage error: %j (%s)', async (args) => {
     const io = captureIo();
     await expect(runCli(argv(...args), io, fakeDeps)).resolves.toBe(2);
-    expect(io.err()).not.toBe('');
+    expect(io.err()).toMatch(/^error: .+\n\(run with --help for usage\)\n$/);
+    expect(io.out()).toBe('');
+  });
+
+  it('names the flag and the wrong value in a usage error', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ['get', 'http://localhost/', '--mutual', 'sometimes'],
+        /--mutual <mode>' argument 'sometimes' is invalid\. Allowed choices are required, optional, disabled/,
+      ],
+      [['get', 'http://localhost/', '--timeout', '0'], /--timeout <ms>' argument '0' is invalid/],
+      [
+        ['get', 'http://localhost/', '-H', 'no colon'],
+        /--header <header>' argument 'no colon' is invalid: expected 'Name: value'/,
+      ],
+      [['get'], /missing required argument 'url'/],
+      [['get', 'ftp://host/'], /'ftp:\/\/host\/' is not an http: or https: URL/],
+      [['get', 'http://localhost/', '--spn', 'no-at-sign'], /`spn`/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
+    ];
+    for (const [args, message] of cases) {
+      const io = captureIo();
+      await expect(runCli(argv(...args), io, fakeDeps)).resolves.toBe(2);
+      expect(io.err()).toMatch(message);
+    }
+  });
+
+  it('prints the overview to standard error and exits 2 without a command', async () => {
+    const io = captureIo();
+    await expect(runCli(argv(), io)).resolves.toBe(2);
+    expect(io.err()).toMatch(/^Usage: axios-kerberos \[options\] \[command\]/);
+    expect(io.err()).toMatch(/doctor \[options\] <url>/);
   });
 
   it('exits 0 for --help and --version', async () => {
@@ -39,9 +74,31 @@ describe('runCli: commander wiring and exit codes', () => {
     await expect(runCli(argv('get', '--help'), getHelp)).resolves.toBe(0);
     expect(getHelp.out()).toMatch(/--canonicalize <mode>/);
     expect(getHelp.out()).toMatch(/--include-port/);
+    for (const flag of [
+      '-i, --include',
+      '-H, --header <header>',
+      '-X, --request <method>',
+      '-d, --data <data>',
+      '--delegate',
+    ]) {
+      expect(getHelp.out()).toContain(flag);
+    }
+    expect(getHelp.out()).not.toContain('--json');
+    const overview = captureIo();
+    await expect(runCli(argv('--help'), overview)).resolves.toBe(0);
+    expect(overview.out()).toMatch(/Commands:[\s\S]*doctor [\s\S]*get [\s\S]*help \[command\]/);
+    const helpCommand = captureIo();
+    await expect(runCli(argv('help', 'get'), helpCommand)).resolves.toBe(0);
+    expect(helpCommand.out()).toBe(getHelp.out());
+    const afterUrl = captureIo();
+    await expect(runCli(argv('get', 'http://localhost/', '-h'), afterUrl)).resolves.toBe(0);
+    expect(afterUrl.out()).toBe(getHelp.out());
     const version = captureIo();
     await expect(runCli(argv('--version'), version)).resolves.toBe(0);
-    expect(version.out()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(version.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const short = captureIo();
+    await expect(runCli(argv('-V'), short)).resolves.toBe(0);
+    expect(short.out()).toBe(version.out());
   });
 
   it('runs doctor --json: one JSON document, exit 0 when it works', async () => {
@@ -94,6 +151,7 @@ describe('option parsers', () => {
     expect(parseTimeout('250')).toBe(250);
     expect(() => parseTimeout('1.5')).toThrow(/whole number/);
     expect(() => parseTimeout('-1')).toThrow(/whole number/);
+    expect(() => parseTimeout('600001')).toThrow(/whole number/);
   });
 
   it('collects -H headers in order and refuses ones without a name', () => {

@@ -53,7 +53,11 @@ export function typecheckBlocks(blocks: readonly CodeBlock[], root: string): Blo
     esModuleInterop: true,
     skipLibCheck: true,
     noEmit: true,
-    paths: { 'axios-kerberos': [join(root, 'lib', 'index.ts')] },
+    // undici's own types ship as `undici-types` (with @types/node); examples import `undici`.
+    paths: {
+      'axios-kerberos': [join(root, 'lib', 'index.ts')],
+      undici: [join(root, 'node_modules', 'undici-types', 'index.d.ts')],
+    },
   };
 
   const host = ts.createCompilerHost(options, true);

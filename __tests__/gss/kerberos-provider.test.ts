@@ -39,7 +39,7 @@ describe('kerberosProvider', () => {
     expect(calls[0]?.options).toEqual({ flags: 8, mechOID: 9 });
   });
 
-  it('turns a native module that cannot load into ERR_KERBEROS_NATIVE_UNAVAILABLE with install advice', async () => {
+  it('turns a native module that cannot load into ERR_KERBEROS_NATIVE_UNAVAILABLE that shows the loader cause and names the runtime library', async () => {
     let isolated: { kerberosProvider: typeof kerberosProvider } | undefined;
     jest.isolateModules(() => {
       jest.doMock('kerberos', () => {
@@ -53,6 +53,10 @@ describe('kerberosProvider', () => {
       .createContext('HTTP@h', options)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_KERBEROS_NATIVE_UNAVAILABLE' });
+    expect((error as Error).message).toMatch(
+      /could not be loaded: libgssapi_krb5\.so\.2: cannot open shared object file\. Fix:/,
+    );
+    expect((error as Error).message).toMatch(/runtime library \(Debian\/Ubuntu: libgssapi-krb5-2/);
     expect((error as Error).message).toMatch(/libkrb5-dev/);
     expect(((error as Error).cause as Error).message).toMatch(/cannot open shared object/);
   });

@@ -1,4 +1,4 @@
-import axios from 'axios';
+import axios, { type AxiosAdapter } from 'axios';
 import { createPlugin } from '../../lib/plugin';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss } from './fake-gss';
@@ -24,9 +24,17 @@ export function pluginTestFile() {
       return latest;
     },
     client: (options: KerberosAuthOptions, gss = new FakeGss()) => {
-      const api = axios.create({ baseURL: latest?.url });
+      // Counts requests as they leave the client (handed to axios's adapter), so a test can
+      // check that nothing more is sent without waiting for a server that might yet hear it.
+      const sent = { count: 0 };
+      const send = axios.getAdapter(axios.defaults.adapter);
+      const adapter: AxiosAdapter = (config) => {
+        sent.count++;
+        return send(config);
+      };
+      const api = axios.create({ baseURL: latest?.url, adapter });
       createPlugin(resolveOptions(options), gss).install(api);
-      return { api, gss };
+      return { api, gss, sent };
     },
   };
 }

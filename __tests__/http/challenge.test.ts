@@ -111,21 +111,12 @@ describe('parseChallenges (RFC 7235 section 4.1)', () => {
     );
   });
 
-  it('parses a 1 MiB header in time linear in its length', () => {
-    const input = (size: number) => 'Basic realm="' + 'a,'.repeat(size / 2) + '", Negotiate ' + 'A'.repeat(size);
-    // The fastest of several runs: other processes on a shared machine only ever add time.
-    const fastest = (text: string) => {
-      let best = Infinity;
-      for (let run = 0; run < 7; run++) {
-        const start = process.hrtime.bigint();
-        expect(parseChallenges(text).map((c) => c.scheme)).toEqual(['Basic', 'Negotiate']);
-        best = Math.min(best, Number(process.hrtime.bigint() - start));
-      }
-      return best;
-    };
-    const small = fastest(input(1 << 16));
-    const large = fastest(input(1 << 20));
-    // 16 times the input: a linear parser takes about 16 times as long, a quadratic one 256 times.
-    expect(large / small).toBeLessThan(64);
+  it('parses a 4 MiB header well within the test timeout (a quadratic scan would take hours)', () => {
+    const size = 1 << 22;
+    const header = 'Basic realm="' + 'a,'.repeat(size / 2) + '", Negotiate ' + 'A'.repeat(size);
+    const challenges = parseChallenges(header);
+    expect(challenges.map((c) => c.scheme)).toEqual(['Basic', 'Negotiate']);
+    expect(challenges[0]?.params.realm).toHaveLength(size);
+    expect(challenges[1]?.token68).toHaveLength(size);
   });
 });

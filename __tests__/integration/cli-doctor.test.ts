@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { type DoctorJson, failedStep, requireBuiltCli, runBuiltCli } from '../cli/built-cli';
 import { realm, realmCommand, scratch } from './helpers/realm';
+import { closedPort } from './helpers/silent-kdc';
 
 /** A PATH with an empty directory: klist cannot be found (the CLI runs by node's absolute path). */
 function noKlistPath(): string {
@@ -28,14 +29,6 @@ function freshCache(name: string, lifetime?: string): string {
   const path = scratch(name);
   realmCommand('kinit', path, ...(lifetime === undefined ? [] : [lifetime]));
   return `FILE:${path}`;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 beforeAll(() => requireBuiltCli());

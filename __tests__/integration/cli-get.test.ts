@@ -49,6 +49,19 @@ describe('axios-kerberos get against the realm', () => {
     expect(run.stderr).toMatch(/^axios-kerberos: ERR_KERBEROS_NO_CREDENTIALS: .*Fix: .*kinit/);
   });
 
+  it('prints an error page like curl, status on stderr and exit 1, whether or not it carries a server token', async () => {
+    // Apache authenticates /negotiate/ before it finds nothing there (a server token comes
+    // with the 404); /public/ sends none. Neither is a mutual-authentication failure.
+    const verified = await runBuiltCli(['get', '-i', `${realm.url}/negotiate/missing`], env());
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toMatch(/^HTTP\/1\.1 404 Not Found\r\n[\s\S]*\r\n\r\n<!DOCTYPE HTML/);
+    expect(verified.stderr).toBe('axios-kerberos: HTTP 404 Not Found\n');
+    const tokenless = await runBuiltCli(['get', `${realm.url}/public/missing`], env());
+    expect(tokenless.code).toBe(1);
+    expect(tokenless.stdout).toMatch(/<title>404 Not Found<\/title>/);
+    expect(tokenless.stderr).toBe('axios-kerberos: HTTP 404 Not Found\n');
+  });
+
   it('exits 1 with ERR_KERBEROS_MUTUAL_AUTH for a resource that does not authenticate, unless --mutual optional', async () => {
     const strict = await runBuiltCli(['get', `${realm.url}/public/`], env());
     expect(strict.code).toBe(1);

@@ -8,7 +8,7 @@ import { guardEachTest, kerberosAuthErrorOf } from '../helpers/security';
 import { accessLogLength, realm } from './helpers/realm';
 import { accessLogLines } from './helpers/security';
 
-// Bodies are re-sent byte-identical after a 401 (issue 3): the realm's echo CGI hashes the body
+// Bodies are re-sent byte-identical after a 401: the realm's echo CGI hashes the body
 // Apache handed it, and the access log proves the 401 round really happened. A stream cannot
 // be sent twice: ERR_KERBEROS_BODY_NOT_REPLAYABLE, naming the host, and nothing sent again.
 

@@ -6,7 +6,7 @@ import { guardEachTest } from '../helpers/security';
 import { accessLogLength, realm } from './helpers/realm';
 import { accessLogLines } from './helpers/security';
 
-// 200 requests at once against the realm, each with its own GSS context (issue 3): all succeed
+// 200 requests at once against the realm, each with its own GSS context: all succeed
 // and verify the server (mutual authentication is required on http:), and Apache sees exactly
 // one token per request plus one unauthenticated request per 401.
 

@@ -7,7 +7,7 @@ import { guardEachTest, untrustedHostError } from '../helpers/security';
 import { accessLogLength, realm } from './helpers/realm';
 import { accessLogLines } from './helpers/security';
 
-// Delegation takes its own allowlist (issue 3). The realm's /deleg/ location stores delegated
+// Delegation takes its own allowlist. The realm's /deleg/ location stores delegated
 // credentials in DELEG_DIR, in a file named after the client principal, and its echo CGI says
 // whether this request delegated ("delegated", and KRB5CCNAME as "ccache").
 

@@ -7,9 +7,9 @@ import { accessLogLines } from './helpers/security';
 
 // A redirect within one host that ends in a challenge, as Apache produces it: `/negotiate`
 // (unprotected) answers 301 to `/negotiate/` (mod_dir's trailing slash), which requires
-// Kerberos. The token for the host must reach the hop that challenged (issue 3: "when the end
-// of a redirect chain challenges, the token for that host is attached only on the hop to that
-// host"), and no token may be sent twice.
+// Kerberos. The hop that challenged gets a token, and no token is sent twice. A token sent up
+// front to the public `/negotiate` gets a 301 without a server token: under 'required' (the
+// default on http) that is refused like any unauthenticated answer to our token.
 
 guardEachTest();
 
@@ -31,8 +31,15 @@ describe('Apache’s trailing-slash redirect in front of a protected location', 
     expect(String(response.headers.location)).toMatch(/\/negotiate\/$/);
   });
 
+  it('refuses the tokenless 301 that answered a token sent up front under the default mutual: required', async () => {
+    const api = axios.create({ baseURL: realm.url });
+    kerberosAuth({ hosts: 'localhost' }).install(api);
+    const result = await outcome(api.get('/negotiate'));
+    expect(result.error).toMatch(/^ERR_KERBEROS_MUTUAL_AUTH: .*HTTP 301/);
+  });
+
   it.each([
-    ['pre-emptive (hosts: localhost)', { hosts: 'localhost' }],
+    ["pre-emptive (hosts: localhost, mutual: 'optional')", { hosts: 'localhost', mutual: 'optional' as const }],
     ['reactive (no hosts)', {}],
   ])('authenticates at /negotiate/ when asked for /negotiate — %s', async (_how, options) => {
     const api = axios.create({ baseURL: realm.url });

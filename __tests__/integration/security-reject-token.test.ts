@@ -5,7 +5,7 @@ import { realm } from './helpers/realm';
 import { startNodeAcceptor } from './helpers/node-acceptor';
 
 // The SPNEGO reject token (negState reject: A1 07 30 05 A0 03 0A 01 02) answering a real
-// Kerberos token, with the real GSS library on the client side (issue 3).
+// Kerberos token, with the real GSS library on the client side.
 
 const REJECT = 'oQcwBaADCgEC';
 const { track } = guardEachTest();

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -49,9 +50,27 @@ afterAll(() => rmSync(project, { recursive: true, force: true }));
 const node = (file: string) => execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8' }).trim();
 
 describe('the published package', () => {
-  it('ships dist, README, CHANGELOG and nothing from lib/ or the tests', () => {
+  it('ships dist, docs, README, CHANGELOG, LICENSE and nothing from lib/ or the tests', () => {
     const files = readdirSync(join(project, 'node_modules/axios-kerberos'));
-    expect(files.sort()).toEqual(['CHANGELOG.md', 'README.md', 'dist', 'package.json']);
+    expect(files.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'docs', 'package.json']);
+  });
+
+  it('ships the MIT licence the manifest names', () => {
+    const installed = join(project, 'node_modules/axios-kerberos');
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { license: string };
+    expect(manifest.license).toBe('MIT');
+    expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} /);
+  });
+
+  it('resolves every relative link of the installed README', () => {
+    const installed = join(project, 'node_modules/axios-kerberos');
+    const readme = readFileSync(join(installed, 'README.md'), 'utf8');
+    const targets = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+      .map((match) => match[1]!)
+      .filter((target) => !/^[a-z]+:/.test(target));
+    expect(targets.length).toBeGreaterThan(5);
+    const missing = targets.filter((target) => !existsSync(join(installed, target)));
+    expect(missing).toEqual([]);
   });
 
   it('loads with require() from a .cjs file', () => {

@@ -10,7 +10,7 @@ import { negotiateToken, type Handler, type RecordedRequest, type TestServer } f
 import { leaks, rejectionOf, sentSecrets, settleEventLoop, wireContextIds } from '../helpers/security';
 import '../../lib/augment';
 
-// Hostile and broken servers (issue 3): each a real HTTP server on 127.0.0.1, port 0, and the
+// Hostile and broken servers: each a real HTTP server on 127.0.0.1, port 0, and the
 // fake GSS provider. Expected everywhere: a typed error or the unchanged response; never a
 // crash, a hang, an unbounded loop, or an unhandled rejection.
 

@@ -6,7 +6,7 @@ import { untrustedHostError } from '../helpers/security';
 import '../../lib/augment';
 
 // A request that forces a token (`kerberos.spn`) or delegation (`kerberos.delegate: true`) onto
-// a host outside `hosts` fails with ERR_KERBEROS_UNTRUSTED_HOST, and nothing is sent (issue 3).
+// a host outside `hosts` fails with ERR_KERBEROS_UNTRUSTED_HOST, and nothing is sent.
 
 const { serve, client } = pluginTestFile();
 
@@ -66,5 +66,16 @@ describe('a per-request `kerberos.delegate: true` for a host outside `hosts`', (
     const { api } = client({ hosts: '127.0.0.1' });
     await api.get('/x', { kerberos: { delegate: true } });
     expect(decodeToken(negotiateToken(server.requests[0]!)!)?.delegate).toBe(true);
+  });
+});
+
+describe("a request's own `kerberos.spn` and a redirect", () => {
+  it('applies only to the host the request was sent to, not to the host a redirect chain ends at', async () => {
+    const b = await serve(fakeAcceptor({ mutualToken: false }).handler, '127.0.0.2');
+    const a = await serve((_request, response) => response.writeHead(302, { Location: `${b.url}/x` }).end());
+    const { api } = client({ mutual: 'optional' });
+    await api.get(`${a.url}/start`, { kerberos: { spn: 'HTTP@a-service.corp' } });
+    const sent = b.requests.map((request) => negotiateToken(request)).filter((token) => token !== undefined);
+    expect(sent.map((token) => decodeToken(token)?.spn)).toEqual(['HTTP@127.0.0.2']);
   });
 });

@@ -1,4 +1,4 @@
-// Turns the measurements into the table, the ratios issue 4 names, and a verdict on each target.
+// Turns the measurements into the table, the ratios the project sets targets for, and a verdict on each.
 // Rendered as aligned text for the terminal, or as Markdown for docs/performance.md.
 
 const COLUMNS = [
@@ -63,7 +63,7 @@ function formatValue(value, unit) {
   return `${value.toFixed(unit === 'µs' ? 0 : 2)} ${unit}`;
 }
 
-/** The ratios and figures issue 4 sets targets for (those with `op`), then a few for context. */
+/** The ratios and figures with a target (those with `op`; docs/performance.md), then a few for context. */
 function figures({ contenders: c, memory }) {
   const rps = (name, phase) => c[name]?.[phase]?.rps;
   const vs = (a, b, phase) => ratio(rps(a, phase), rps(b, phase));
@@ -229,7 +229,7 @@ export function render(results, format) {
       COLUMNS.map((c) => c.align),
     ),
     '',
-    table(['ratio or figure (issue 4)', 'value', 'target', 'verdict'], ratioCells(results.ratios), [
+    table(['ratio or figure', 'value', 'target', 'verdict'], ratioCells(results.ratios), [
       'left',
       'right',
       'left',

@@ -1,4 +1,4 @@
-import type { AxiosResponse } from 'axios';
+import { type AxiosResponse, isAxiosError } from 'axios';
 import type { CnameResolver } from '../core/spn-resolver';
 import { kerberosProvider } from '../gss/kerberos-provider';
 import type { GssProvider } from '../gss/provider';
@@ -26,7 +26,8 @@ export interface GetIo {
 /**
  * `get <url>`: one authenticated request, the body to stdout (with `-i`, the status line
  * and headers first, tokens redacted). Returns the exit code: 0 for a response below 400,
- * 1 for an error status or a failure, whose code and message go to stderr.
+ * 1 for an error status (its body printed all the same, as `curl --fail-with-body` does) or
+ * a failure, whose code and message go to stderr.
  */
 export async function runGet(
   url: URL,
@@ -43,7 +44,10 @@ export async function runGet(
       new RequestCounter(),
       host,
       options,
-      { responseType: 'arraybuffer' },
+      // axios's own status rule, so the plugin sees an error status as one: a server token
+      // on it must verify, but a missing one is accepted (error pages often carry none),
+      // exactly as in an application. The error response is printed below.
+      { responseType: 'arraybuffer', validateStatus: (status) => status < 400 },
       { gss, resolveCname },
     );
     response = await client.request<Buffer>({
@@ -53,8 +57,11 @@ export async function runGet(
       data,
     });
   } catch (error) {
-    io.stderr.write(`axios-kerberos: ${formatFailure(describeFailure(error))}\n`);
-    return 1;
+    if (!isAxiosError<Buffer>(error) || error.response === undefined) {
+      io.stderr.write(`axios-kerberos: ${formatFailure(describeFailure(error))}\n`);
+      return 1;
+    }
+    response = error.response;
   }
   if (options.include) io.stdout.write(formatResponseHead(response));
   io.stdout.write(Buffer.from(response.data));

@@ -1,10 +1,15 @@
-import { InvalidArgumentError } from 'commander';
+/** A wrong command line: the CLI prints the message and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 /** `--timeout <ms>`: a whole number of milliseconds, within what the plugin accepts. */
 export function parseTimeout(value: string): number {
   const ms = Number(value);
   if (!/^\d+$/.test(value) || ms < 1 || ms > 600_000) {
-    throw new InvalidArgumentError('expected a whole number of milliseconds from 1 to 600000.');
+    throw new UsageError(
+      `option '--timeout <ms>' argument '${value}' is invalid: expected a whole number of milliseconds from 1 to 600000.`,
+    );
   }
   return ms;
 }
@@ -14,14 +19,15 @@ export function collectHeader(value: string, previous: [string, string][] = []):
   const colon = value.indexOf(':');
   const name = colon === -1 ? '' : value.slice(0, colon).trim();
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    throw new InvalidArgumentError(`expected 'Name: value', got '${value}'.`);
+    throw new UsageError(`option '-H, --header <header>' argument '${value}' is invalid: expected 'Name: value'.`);
   }
   return [...previous, [name, value.slice(colon + 1).trim()]];
 }
 
 /** `-X <method>`: an HTTP method token, upper-cased as curl users write it anyway. */
 export function parseMethod(value: string): string {
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) throw new InvalidArgumentError(`'${value}' is not an HTTP method.`);
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value))
+    throw new UsageError(`option '-X, --request <method>': '${value}' is not an HTTP method.`);
   return value.toUpperCase();
 }
 
@@ -31,10 +37,10 @@ export function parseUrl(value: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidArgumentError(`'${value}' is not an absolute URL (such as https://host.example.com/path).`);
+    throw new UsageError(`'${value}' is not an absolute URL (such as https://host.example.com/path).`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidArgumentError(`'${value}' is not an http: or https: URL.`);
+    throw new UsageError(`'${value}' is not an http: or https: URL.`);
   }
   return url;
 }

@@ -1,30 +1,14 @@
 import { AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import type { Negotiation } from './negotiation';
-import { ORIGIN, type Party } from './party';
-
-/** The config key holding the time the exchange started, for the whole-exchange timeout. */
-export const STARTED_KEY = 'axiosKerberosStartedAt';
-
-type Config = InternalAxiosRequestConfig & Record<string, unknown>;
 
 /**
- * The negotiation a request carries for `party`, from the request interceptor to the
- * response interceptor and across re-sends. It is a class instance, which axios's
- * `mergeConfig` passes on by reference (it deep-copies plain objects only).
+ * A config value the caller set on the config itself, never one inherited through the
+ * prototype chain (a polluted `Object.prototype.kerberos` must not switch the plugin off).
  */
-export function negotiationOf(
-  config: InternalAxiosRequestConfig | undefined,
-  party: Party = ORIGIN,
-): Negotiation | undefined {
-  return (config as Config | undefined)?.[party.stateKey] as Negotiation | undefined;
-}
-
-export function setNegotiation(
+export function own<K extends keyof InternalAxiosRequestConfig>(
   config: InternalAxiosRequestConfig,
-  negotiation: Negotiation | undefined,
-  party: Party = ORIGIN,
-): void {
-  (config as Config)[party.stateKey] = negotiation;
+  key: K,
+): InternalAxiosRequestConfig[K] | undefined {
+  return Object.hasOwn(config, key) ? config[key] : undefined;
 }
 
 /**
@@ -55,8 +39,9 @@ export function fullPath(baseURL: unknown, url: unknown, allowAbsoluteUrls: bool
 }
 
 /**
- * The URL that produced this response: after redirects, Node's adapter (follow-redirects)
- * records it as `responseUrl` on the response object.
+ * The URL that produced this response. A request without our token may have been
+ * redirected by axios itself; Node's adapter (follow-redirects) then records the last URL
+ * as `responseUrl`. Requests we send with a token never are (we follow their redirects).
  */
 export function responseUrl(response: AxiosResponse): URL | undefined {
   const request = response.request as { res?: { responseUrl?: unknown } } | undefined;

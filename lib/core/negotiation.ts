@@ -1,7 +1,9 @@
 import { classifyGssError, rejectedFix } from '../errors/classify';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { debug } from '../debug';
-import type { GssContext, GssProvider } from '../gss/provider';
+import type { GssContext, GssContextOptions, GssProvider } from '../gss/provider';
+import { explainServerError, krbErrorName } from '../gss/krb-error';
+import { learnSpnegoCause } from '../gss/spnego-cause';
 import type { MutualMode } from '../options';
 import type { RequestPlan } from './plan';
 
@@ -32,8 +34,6 @@ export class Negotiation {
   /** Tokens sent in answer to a 401 (the pre-emptive token is not counted). */
   rounds = 0;
   #finished = false;
-  #awaitingSend = false;
-  #pendingRedirect: { url: URL; header: string } | undefined;
 
   private constructor(
     readonly plan: RequestPlan,
@@ -82,9 +82,15 @@ export class Negotiation {
     } catch (error) {
       // The server's token may be a KRB-ERROR that names the real cause (clock skew, expired
       // ticket): say that. Anything else means the server does not take our ticket.
-      const classified = classifyGssError(error, this.spn, this.host, 'server');
+      const classified = this.classifyServerError(error, serverToken);
       if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
-      throw this.rejected('its Negotiate token could not be processed (the ticket is not for this server?)', error);
+      const krbError = krbErrorName(serverToken);
+      throw this.rejected(
+        krbError === undefined
+          ? 'its Negotiate token could not be processed (the ticket is not for this server?)'
+          : `it answered with ${krbError}`,
+        error,
+      );
     }
     if (token === null) throw this.rejected('the handshake produced nothing more to send');
     return refuseNtlm(token, this.plan);
@@ -104,7 +110,7 @@ export class Negotiation {
     } catch (error) {
       // A cause GSS can name (an expired ticket, clock skew) is said as such; the response is
       // withheld either way, since the caller never sees it.
-      const classified = classifyGssError(error, this.spn, this.host, 'server');
+      const classified = this.classifyServerError(error, serverToken);
       if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
       return `the server's token did not verify (${error instanceof Error ? error.message : String(error)})`;
     }
@@ -116,46 +122,19 @@ export class Negotiation {
     return this.#finished;
   }
 
-  /** Marks that a re-send carrying this negotiation's newest token is about to go out. */
-  prepareSend(): void {
-    this.#awaitingSend = true;
-  }
-
-  /**
-   * True once after `prepareSend()`: the request interceptor lets exactly that re-send pass
-   * with its token. Any later pass of a config carrying this negotiation is someone else's
-   * retry (axios-retry, a caller re-using the config) of a request whose token is spent.
-   */
-  claimSend(): boolean {
-    const claimed = this.#awaitingSend;
-    this.#awaitingSend = false;
-    return claimed;
-  }
-
-  /**
-   * Holds an Authorization value until a redirect hop goes to `url`: the re-sent request
-   * starts at the original URL, and the token is only for the URL that challenged.
-   */
-  holdForRedirect(url: URL, header: string): void {
-    this.#pendingRedirect = { url, header };
-  }
-
-  /** The held Authorization value, once, if `url` is the resource it was minted for. */
-  takePendingRedirect(url: URL | undefined): string | undefined {
-    const pending = this.#pendingRedirect;
-    if (pending === undefined || url === undefined || !sameResource(pending.url, url)) return undefined;
-    this.#pendingRedirect = undefined;
-    return pending.header;
-  }
-
-  /** True when `url` is the resource this negotiation's token went to. */
-  isFor(url: URL): boolean {
-    return sameResource(this.plan.url, url);
-  }
-
   /** Marks the exchange finished without a server token (mutual 'optional' or 'disabled'). */
   finish(): void {
     this.#finished = true;
+  }
+
+  /**
+   * Classifies a failure to step the server's token. When GSS's words name no cause (Heimdal's
+   * SPNEGO), the KRB-ERROR the server sent, if any, is read from the token itself.
+   */
+  private classifyServerError(error: unknown, serverToken: string): KerberosAuthError {
+    const classified = classifyGssError(error, this.spn, this.host, 'server');
+    if (classified.code !== 'ERR_KERBEROS_GSS') return classified;
+    return classifyGssError(explainServerError(error, serverToken), this.spn, this.host, 'server');
   }
 
   rejected(why: string, cause?: unknown): KerberosAuthError {
@@ -182,22 +161,28 @@ export interface TokenSource {
   refill(plan: RequestPlan): void;
 }
 
-/** Creates a context for `plan` and steps it once. Throws classified KerberosAuthErrors. */
-export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<MintedToken> {
+/**
+ * Creates a context for `plan` and steps it once. Throws classified KerberosAuthErrors; when
+ * SPNEGO hides the cause, raw Kerberos is asked once what it is (see learnSpnegoCause).
+ * `spare` only changes the log line: a prefetched token is for a request not yet made.
+ */
+export async function mintToken(gss: GssProvider, plan: RequestPlan, spare = false): Promise<MintedToken> {
   const started = performance.now();
+  const options: GssContextOptions = {
+    principal: plan.principal,
+    delegate: plan.delegate,
+    mutual: plan.mutual !== 'disabled',
+    mechanism: plan.mechanism,
+  };
   try {
-    const context = await gss.createContext(plan.spn, {
-      principal: plan.principal,
-      delegate: plan.delegate,
-      mutual: plan.mutual !== 'disabled',
-      mechanism: plan.mechanism,
-    });
+    const context = await gss.createContext(plan.spn, options);
     const token = await context.step('');
     if (token === null) throw new Error('GSS produced no initial token');
     refuseNtlm(token, plan);
     if (debug.enabled) {
       debug(
-        'token for %s minted in %s ms (delegate: %s)',
+        '%s for %s minted in %s ms (delegate: %s)',
+        spare ? 'spare token (prefetch, for the next request)' : 'token',
         plan.spn,
         (performance.now() - started).toFixed(2),
         plan.delegate,
@@ -205,8 +190,8 @@ export async function mintToken(gss: GssProvider, plan: RequestPlan): Promise<Mi
     }
     return { context, token, mintedAt: started };
   } catch (error) {
-    const classified = classifyGssError(error, plan.spn, plan.host);
-    debug('no token for %s: %s', plan.spn, classified.code);
+    const classified = classifyGssError(await learnSpnegoCause(gss, plan.spn, options, error), plan.spn, plan.host);
+    debug('no %s for %s: %s', spare ? 'spare token' : 'token', plan.spn, classified.code);
     throw classified;
   }
 }
@@ -225,13 +210,4 @@ function refuseNtlm(token: string, plan: RequestPlan): string {
     );
   }
   return token;
-}
-
-/**
- * Same origin and path: the token went to exactly this resource. Query strings are left out
- * (axios's `params` are not part of the planned URL), so are fragments. A redirect from
- * `/app` to `/app/` is another resource: its challenge is a new one, not a refusal.
- */
-export function sameResource(a: URL, b: URL): boolean {
-  return a.origin === b.origin && a.pathname === b.pathname;
 }

@@ -2,8 +2,8 @@ import type { InternalAxiosRequestConfig } from 'axios';
 
 /**
  * Who asks for Kerberos: the origin server (401, RFC 4559) or a forward proxy (407, RFC 7235
- * section 3.2). The handshake is the same; the status, the header names and the config key
- * that carries the negotiation differ. Each party has its own negotiation per request.
+ * section 3.2). The handshake is the same; the status and the header names differ. Each
+ * party has its own negotiation per request.
  */
 export interface Party {
   readonly kind: 'origin' | 'proxy';
@@ -15,8 +15,6 @@ export interface Party {
   /** The option that lists who may receive a token. */
   readonly allowlist: 'hosts' | 'proxies';
   readonly authorizationHeader: 'Authorization' | 'Proxy-Authorization';
-  /** A string key: axios's `mergeConfig` only copies string keys. */
-  readonly stateKey: string;
 }
 
 export const ORIGIN: Party = {
@@ -26,7 +24,6 @@ export const ORIGIN: Party = {
   challengeHeaderName: 'WWW-Authenticate',
   allowlist: 'hosts',
   authorizationHeader: 'Authorization',
-  stateKey: 'axiosKerberosNegotiation',
 };
 
 export const PROXY: Party = {
@@ -36,7 +33,6 @@ export const PROXY: Party = {
   challengeHeaderName: 'Proxy-Authenticate',
   allowlist: 'proxies',
   authorizationHeader: 'Proxy-Authorization',
-  stateKey: 'axiosKerberosProxyNegotiation',
 };
 
 /**

@@ -1,3 +1,4 @@
+import { debug } from '../debug';
 import type { GssProvider } from '../gss/provider';
 import { mintToken, type MintedToken, type TokenSource } from './negotiation';
 import type { RequestPlan } from './plan';
@@ -36,7 +37,9 @@ export class TokenPool implements TokenSource {
     // The spare failed for this very plan, minutes-old credentials aside: minting again would
     // make the caller wait a second time for the same answer (a silent KDC: two timeouts).
     if (minted instanceof Error) throw minted;
-    return performance.now() - minted.mintedAt < this.ttlMs ? minted : undefined;
+    const fresh = performance.now() - minted.mintedAt < this.ttlMs;
+    debug('%s the spare token for %s', fresh ? 'using' : 'dropping (too old)', plan.spn);
+    return fresh ? minted : undefined;
   }
 
   /**
@@ -51,7 +54,7 @@ export class TokenPool implements TokenSource {
   #refill(key: string, plan: RequestPlan): void {
     // A failure is kept for the request that takes the spare; one that nobody takes is
     // dropped with the entry, never an unhandled rejection.
-    const minted = mintToken(this.gss, plan).catch((error: unknown) =>
+    const minted = mintToken(this.gss, plan, true).catch((error: unknown) =>
       error instanceof Error ? error : new Error(String(error)),
     );
     const timer = setTimeout(() => this.#entries.delete(key), this.ttlMs);

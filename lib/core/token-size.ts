@@ -1,8 +1,8 @@
 import { AxiosHeaders, type AxiosResponse } from 'axios';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
-import { negotiationOf } from './config';
 import { readNegotiate } from '../http/negotiate-challenge';
 import { ORIGIN, PROXY } from './party';
+import type { RequestState } from './state';
 
 /**
  * From this many base64 characters on, a Negotiate token is a likely reason for a 400 or 431.
@@ -27,11 +27,11 @@ const SIZE_WORDS = /header|too large|too long|exceed/i;
  * ticket nor a mutual-authentication failure. Undefined otherwise, and for a 400 that carries
  * the server's own Negotiate token (the request was authenticated: the application refused it).
  */
-export function tokenTooLarge(response: AxiosResponse): KerberosAuthError | undefined {
+export function tokenTooLarge(response: AxiosResponse, state: RequestState): KerberosAuthError | undefined {
   if (response.status !== 400 && response.status !== 431) return undefined;
   const headers = AxiosHeaders.from(response.config.headers);
   for (const party of [ORIGIN, PROXY]) {
-    const negotiation = negotiationOf(response.config, party);
+    const negotiation = state.negotiation(party);
     const match = /^Negotiate\s+(\S+)/i.exec(String(headers.get(party.authorizationHeader) ?? ''));
     if (negotiation === undefined || match === null) continue;
     const chars = (match[1] as string).length;

@@ -14,7 +14,8 @@ export interface GssRule {
   cause?: string;
   /**
    * Tells the user what to do, as one clause. `{spn}` is replaced by the service principal
-   * name, `{1}` by the pattern's first capture group.
+   * name, and `{name}` by the pattern's named group `name` (a path, principal or realm from
+   * the message).
    */
   fix: string;
   /**
@@ -24,11 +25,150 @@ export interface GssRule {
   serverFix?: string;
 }
 
-// Order matters: the first match wins, and the native message often contains several
-// phrases. MIT prefixes a KDC's refusal during credential acquisition (client keytab) with
-// "No credentials were supplied, or the credentials were unavailable or inaccessible: <cause>",
-// so every rule for a real cause comes before the generic no-credentials rule.
-export const GSS_RULES: readonly GssRule[] = [
+// Order matters: the first match wins, and a native message often holds several phrases. Three
+// groups, checked in this order:
+// 1. A KDC's refusal that names its real cause. MIT prefixes such a refusal during credential
+//    acquisition (client keytab) with "No credentials were supplied, or the credentials were
+//    unavailable or inaccessible: <cause>", so these come before any no-credentials rule.
+// 2. Heimdal's own words: distinctive, and some contain MIT phrases with another meaning
+//    ("Matching credential not found" for an expired TGT).
+// 3. MIT krb5 and SSPI wording.
+
+const LOWER_CASE_REALM = {
+  code: 'ERR_KERBEROS_WRONG_REALM',
+  cause: 'the realm krb5.conf maps the host to is written in lower case',
+  fix: 'realm names are case-sensitive and almost always upper case: write the realm `{realm}` of [domain_realm] (and [realms]) in krb5.conf (KRB5_CONFIG) in upper case',
+} as const;
+
+// What an unknown SPN can mean on Active Directory: the KDC answers an SPN registered on two
+// accounts exactly as a missing one.
+const DUPLICATE_SPN = '; on AD, `setspn -Q <HTTP/host>` shows which account holds it and `setspn -X` lists duplicates';
+
+const KDC_CAUSE_RULES: readonly GssRule[] = [
+  {
+    // KDC_ERR_CLIENT_REVOKED (RFC 4120 section 7.5.9): AD and Samba answer it for a disabled,
+    // locked-out or expired account. Heimdal's text has no apostrophe ("Clients credentials").
+    code: 'ERR_KERBEROS_ACCOUNT_REVOKED',
+    pattern: /client'?s credentials have been revoked|KDC_ERR_CLIENT_REVOKED|SEC_E_ACCOUNT_DISABLED/i,
+    cause: 'the KDC refuses the account: it is disabled, locked out or expired',
+    fix: 'ask a domain administrator to enable or unlock the account (AD: Active Directory Users and Computers or `Enable-ADAccount`; Samba: `samba-tool user enable`), then run `kinit` again',
+  },
+  {
+    // KDC_ERR_POLICY: Samba's KDC answers a ticket request with it when the account was
+    // disabled after its TGT was issued; also logon hours, workstation restrictions, or an
+    // MIT principal flag (-allow_tix, -allow_svr).
+    code: 'ERR_KERBEROS_KDC_POLICY',
+    pattern: /KDC policy rejects request|KDC_ERR_POLICY/i,
+    cause:
+      'the KDC refuses by policy: in Active Directory the account was disabled or locked after your ticket was issued, or is outside its logon hours or allowed workstations',
+    fix: 'ask a domain administrator to check the account (enabled, unlocked, logon hours, "log on to" workstations); on an MIT KDC check the principal flags of both principals (`getprinc`)',
+  },
+  {
+    code: 'ERR_KERBEROS_PASSWORD_EXPIRED',
+    pattern: /password has expired|KDC_ERR_KEY_EXPIRED|SEC_E_PASSWORD_EXPIRED/i,
+    cause: 'the password of your principal has expired (or must be changed at next logon)',
+    fix: 'change the password (`kpasswd`, or log on to a Windows machine of the domain), then run `kinit`; for a service account with a client keytab, make a new keytab after the change',
+  },
+  {
+    // A client keytab made before the account's password was changed holds old keys: the KDC
+    // cannot decrypt the pre-authentication timestamp.
+    code: 'ERR_KERBEROS_PREAUTH_FAILED',
+    pattern: /preauthentication failed|KDC_ERR_PREAUTH_FAILED/i,
+    cause:
+      "the KDC could not verify your key: the password is wrong, or the client keytab is older than the account's last password change",
+    fix: 'make a new client keytab (KRB5_CLIENT_KTNAME) after the password change (AD: `ktpass`, or `ktutil` with the new password; MIT: `kadmin ktadd -norandkey`), or run `kinit` with the current password',
+  },
+  {
+    // Realm names are case-sensitive: a [domain_realm] entry `.example.com = example.com`
+    // sends the request to a realm that does not exist ("krbtgt/example.com@EXAMPLE.COM", in
+    // Heimdal's words "Server (krbtgt/example.com@EXAMPLE.COM) unknown"). No `i` flag: the
+    // lower case of the realm is the point, and MIT's and Heimdal's own words start upper case.
+    ...LOWER_CASE_REALM,
+    pattern: /[Ss]erver \(?krbtgt\/(?<realm>[^@\s]*[a-z][^@\s]*)@[^)\s]+(?: not found in Kerberos database|\) unknown)/,
+  },
+  { ...LOWER_CASE_REALM, pattern: /[Cc]annot find KDC for (?:requested )?realm "?(?<realm>[^"\s]*[a-z][^"\s]*)"?/ },
+];
+
+// Heimdal's own words (Debian's Heimdal 7.8 GSS-API, the closest to macOS GSS.framework that
+// runs on Linux). Heimdal wraps the library error as "Miscellaneous failure (see text): <text> (<principal>)",
+// and passes an MIT KDC's status word (LOOKING_UP_SERVER) through in place of the error name.
+const HEIMDAL_RULES: readonly GssRule[] = [
+  {
+    // Heimdal finds no TGT that is still valid: it checks the expiry itself, locally.
+    code: 'ERR_KERBEROS_EXPIRED',
+    pattern: /Matching credential not found \(krbtgt\//,
+    cause: 'your ticket-granting ticket has expired',
+    fix: 'run `kinit` again (or renew it with `kinit -R`)',
+  },
+  {
+    // An MIT KDC's status word when the TGT sent with a service-ticket request does not
+    // validate: expired by the KDC's clock, or issued before the realm's krbtgt key changed.
+    // Heimdal quotes it as "PROCESS_TGS (HTTP/h@R)", MIT as "KDC returned error string: PROCESS_TGS".
+    code: 'ERR_KERBEROS_EXPIRED',
+    pattern: /\bPROCESS_TGS\b/,
+    cause:
+      'the KDC refused your ticket-granting ticket (expired by its clock, or older than a change of the realm key)',
+    fix: 'get a new ticket with `kinit`',
+  },
+  {
+    code: 'ERR_KERBEROS_NO_CREDENTIALS',
+    pattern: /get-principal lstat\((?<path>[^)]*)\)|No credentials cache file found/,
+    cause: 'there is no credential cache file',
+    fix: 'run `kinit` (check `klist` and that KRB5CCNAME names the cache you mean)',
+  },
+  {
+    code: 'ERR_KERBEROS_NO_CREDENTIALS',
+    pattern: /Empty credential cache file/,
+    cause: 'the credential cache file is empty',
+    fix: 'run `kinit` to fill it (check `klist` and KRB5CCNAME)',
+  },
+  {
+    // MIT accepts a 0644 cache; Heimdal (and so macOS) refuses to read it.
+    code: 'ERR_KERBEROS_NO_CREDENTIALS',
+    pattern: /Refuses to open group\/other readable files (?:FILE:)?(?<path>\S+)/,
+    cause: 'Heimdal refuses a credential cache that other users can read',
+    fix: 'make the cache private: `chmod 600 {path}` (and create caches with umask 077)',
+  },
+  {
+    // Heimdal also refuses a FILE cache that is a symbolic link (or a folder: it says
+    // "symlinks" then too), a hard link, or a file another user owns; MIT reads them.
+    code: 'ERR_KERBEROS_NO_CREDENTIALS',
+    pattern:
+      /Refuses to open (?:symlinks for caches|non files caches:|possible symlink for caches:|hardlinks for caches|cache files not own by myself) (?:FILE:)?(?<path>\S+)/,
+    cause: 'Heimdal refuses a credential cache that is not a regular file of your own',
+    fix: 'point KRB5CCNAME at the cache file itself, not a link to it or a folder, owned by the user the process runs as (`ls -l {path}`), or run `kinit` for a new one',
+  },
+  {
+    // "Server (krbtgt/OTHER@MINE) unknown": no cross-realm key towards the service's realm.
+    code: 'ERR_KERBEROS_WRONG_REALM',
+    pattern: /Server \(krbtgt\/\S+\) unknown/,
+    fix: 'your realm has no trust path to the realm krb5.conf maps {spn} to: check [domain_realm] in krb5.conf (KRB5_CONFIG), or ask for a cross-realm trust',
+  },
+  {
+    // "Server (HTTP/h@MINE) unknown (HTTP/h@OTHER)": krb5.conf put the service in OTHER, the
+    // KDC of MINE knows no way there and does not know the name in its own realm either.
+    code: 'ERR_KERBEROS_WRONG_REALM',
+    pattern: /Server \(\S+@(?<asked>[^)\s]+)\) unknown \(\S+@(?!\k<asked>\))(?<realm>[^)\s]+)\)/,
+    cause: 'krb5.conf maps the host to another realm than yours, and your KDC knows no way there',
+    fix: 'if the service is in {asked}, map its host there in [domain_realm] of krb5.conf (KRB5_CONFIG); if it is in {realm}, ask for a cross-realm trust',
+  },
+  {
+    // MIT's client against a Heimdal KDC names no principal, for an unknown SPN and for a
+    // realm it has no trust to alike (Heimdal's KDC sends no text MIT would quote).
+    code: 'ERR_KERBEROS_UNKNOWN_SPN',
+    pattern: /(?:^|: )Server not found in Kerberos database/,
+    fix: `the KDC does not know the service principal {spn}, or (Active Directory) finds it on two accounts: check the URL host is the name the service is registered under, or set the \`spn\` option; if krb5.conf maps the host to another realm ([domain_realm]), your realm has no trust path there${DUPLICATE_SPN}`,
+  },
+  {
+    code: 'ERR_KERBEROS_UNKNOWN_SPN',
+    pattern: /Server \((?<principal>\S+)\) unknown|LOOKING_UP_SERVER \((?<asked>[^)\s]+)\)/,
+    fix: `the KDC does not know the service principal {spn}, or (Active Directory) finds it on two accounts: check the URL host is the name the service is registered under (not an alias or IP), or set the \`spn\` option to the registered name; a realm after @ that is not yours means krb5.conf maps the host there ([domain_realm])${DUPLICATE_SPN}`,
+  },
+];
+
+// MIT krb5's and SSPI's words ("Unspecified GSS failure. Minor code may provide more
+// information: Ticket expired").
+const COMMON_RULES: readonly GssRule[] = [
   {
     // KDC_ERR_CLIENT_REVOKED (RFC 4120 section 7.5.9): AD and Samba answer it for a disabled,
     // locked-out or expired account.
@@ -74,16 +214,6 @@ export const GSS_RULES: readonly GssRule[] = [
     fix: 'there is no usable Kerberos ticket: run `kinit` (check `klist` and KRB5CCNAME), or set KRB5_CLIENT_KTNAME to a client keytab for a service account',
   },
   {
-    // Realm names are case-sensitive: a [domain_realm] entry `.example.com = example.com`
-    // sends the request to a realm that does not exist ("krbtgt/example.com@EXAMPLE.COM").
-    code: 'ERR_KERBEROS_WRONG_REALM',
-    pattern:
-      // No `i` flag: the lower case of the realm is the point. MIT's own words start upper case.
-      /[Ss]erver krbtgt\/([^@\s]*[a-z][^@\s]*)@\S+ not found in Kerberos database|[Cc]annot find KDC for (?:requested )?realm "?([^"\s]*[a-z][^"\s]*)"?/,
-    cause: 'the realm krb5.conf maps the host to is written in lower case',
-    fix: 'realm names are case-sensitive and almost always upper case: write the realm `{1}` of [domain_realm] (and [realms]) in krb5.conf (KRB5_CONFIG) in upper case',
-  },
-  {
     // The KDC has no cross-realm key towards the service's realm: "Server krbtgt/OTHER@MINE
     // not found in Kerberos database". Before UNKNOWN_SPN, which the same wording would match.
     code: 'ERR_KERBEROS_WRONG_REALM',
@@ -94,7 +224,7 @@ export const GSS_RULES: readonly GssRule[] = [
     // An SPN registered on two AD accounts gets the same answer from the KDC as a missing one.
     code: 'ERR_KERBEROS_UNKNOWN_SPN',
     pattern: /server (?:\S+ )?not found in kerberos database|KDC_ERR_S_PRINCIPAL_UNKNOWN|SEC_E_TARGET_UNKNOWN/i,
-    fix: 'the KDC does not know the service principal {spn}, or (Active Directory) finds it on two accounts: check the URL host is the name the service is registered under (not an alias or IP), or set the `spn` option to the registered name; on AD, `setspn -Q <HTTP/host>` shows which account holds it and `setspn -X` lists duplicates',
+    fix: `the KDC does not know the service principal {spn}, or (Active Directory) finds it on two accounts: check the URL host is the name the service is registered under (not an alias or IP), or set the \`spn\` option to the registered name${DUPLICATE_SPN}`,
   },
   {
     code: 'ERR_KERBEROS_CLOCK_SKEW',
@@ -116,9 +246,15 @@ export const GSS_RULES: readonly GssRule[] = [
   },
 ];
 
-/** The library's advice for `code`, for tools that find the same cause another way (`doctor`). */
+export const GSS_RULES: readonly GssRule[] = [...KDC_CAUSE_RULES, ...HEIMDAL_RULES, ...COMMON_RULES];
+
+/**
+ * The library's general advice for `code` (the rule for no particular wording, else the first),
+ * for tools that find the same cause another way (`doctor`).
+ */
 export function adviceFor(code: KerberosErrorCode): string | undefined {
-  return GSS_RULES.find((rule) => rule.code === code)?.fix;
+  const rules = GSS_RULES.filter((rule) => rule.code === code);
+  return (rules.find((rule) => rule.cause === undefined) ?? rules[0])?.fix;
 }
 
 /** Where the GSS error came from: minting our token, or stepping the server's token. */
@@ -137,23 +273,33 @@ export function classifyGssError(
   source: GssErrorSource = 'client',
 ): KerberosAuthError {
   if (error instanceof KerberosAuthError) return error;
-  const native = error instanceof Error ? error.message : String(error);
-  let match: RegExpExecArray | null = null;
-  const rule = GSS_RULES.find((candidate) => (match = candidate.pattern.exec(native)) !== null);
+  // Heimdal's messages start with a space; the binding joins major and minor status with it.
+  const native = (error instanceof Error ? error.message : String(error)).trim();
+  const { rule, groups } = findRule(native);
   const code = rule?.code ?? 'ERR_KERBEROS_GSS';
-  const group = (match as RegExpExecArray | null)?.slice(1).find((value) => value !== undefined) ?? '';
+  groups.spn = spn;
   const template = (source === 'server' ? rule?.serverFix : undefined) ?? rule?.fix;
-  const fix = (template ?? 'see the GSS message above and docs/errors.md')
-    .replaceAll('{spn}', spn)
-    .replaceAll('{1}', group);
+  const fix = (template ?? 'see the GSS message above and docs/errors.md').replace(
+    /\{(\w+)\}/g,
+    (placeholder, name: string) => groups[name] ?? placeholder,
+  );
+  const what = rule?.cause === undefined ? native : `${rule.cause} (${native})`;
   const where = host === undefined ? `SPN ${spn}` : `${host} (SPN ${spn})`;
-  const cause = rule?.cause === undefined ? '' : ` (${rule.cause})`;
-  return new KerberosAuthError(code, `Kerberos authentication to ${where} failed: ${native}${cause}.`, {
+  return new KerberosAuthError(code, `Kerberos authentication to ${where} failed: ${what}.`, {
     cause: error,
     spn,
     host,
     fix,
   });
+}
+
+/** The first rule whose pattern matches, with the pattern's named groups. */
+function findRule(native: string): { rule: GssRule | undefined; groups: Record<string, string | undefined> } {
+  for (const rule of GSS_RULES) {
+    const match = rule.pattern.exec(native);
+    if (match !== null) return { rule, groups: { ...match.groups } };
+  }
+  return { rule: undefined, groups: {} };
 }
 
 /**

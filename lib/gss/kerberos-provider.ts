@@ -20,15 +20,20 @@ function loadKerberos(): KerberosModule {
     cached = require('kerberos') as KerberosModule;
     return cached;
   } catch (error) {
+    // The loader's first line tells the two usual cases apart: a missing shared library (a
+    // slim image that has the built module but not the GSS-API runtime), or no build at all.
+    const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
     throw new KerberosAuthError(
       'ERR_KERBEROS_NATIVE_UNAVAILABLE',
-      'The native `kerberos` module could not be loaded.',
+      `The native \`kerberos\` module could not be loaded: ${cause}.`,
       {
         cause: error,
         fix:
-          'install the Kerberos development files (Debian/Ubuntu: libkrb5-dev, RHEL/Fedora: krb5-devel, ' +
-          'Alpine: krb5-dev) and a C++ toolchain, approve its install script if npm asks, then reinstall ' +
-          '(`npm rebuild kerberos`)',
+          'when a shared library such as libgssapi_krb5.so.2 is missing (slim container images), install the ' +
+          'Kerberos runtime library (Debian/Ubuntu: libgssapi-krb5-2, RHEL/Fedora and Alpine: krb5-libs); when ' +
+          'the module was never built, install the Kerberos development files (Debian/Ubuntu: libkrb5-dev, ' +
+          'RHEL/Fedora: krb5-devel, Alpine: krb5-dev) and a C++ toolchain, approve its install script if npm ' +
+          'asks, then reinstall (`npm rebuild kerberos`)',
       },
     );
   }

@@ -12,7 +12,8 @@ export interface GssLimits {
 /**
  * Every `kerberos` call runs on libuv's thread pool (4 threads by default, shared with
  * `fs`, `dns.lookup` and zlib). A KDC that accepts connections and never answers holds
- * a pool thread for about 25 s inside MIT krb5 (its own per-KDC timeouts), and nothing
+ * a pool thread for about 28 s inside MIT krb5 and 67 s inside Heimdal (their own per-KDC
+ * timeouts), and nothing
  * can cancel it. So: at most `maxConcurrent` GSS calls are in the pool at once, a slot is
  * only freed when the native call really returns, and callers stop waiting after
  * `timeout` ms. A dead KDC then costs the process at most `maxConcurrent` pool threads.

@@ -1,18 +1,11 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import type { PluginContext } from '../core/context';
-import {
-  STARTED_KEY,
-  callerAuthorizes,
-  callerAuthorizesProxy,
-  negotiationOf,
-  requestUrl,
-  setNegotiation,
-} from '../core/config';
+import { callerAuthorizes, callerAuthorizesProxy, own, requestUrl } from '../core/config';
 import { abortable } from '../core/abort';
 import { Negotiation } from '../core/negotiation';
-import { ORIGIN, type Party, PROXY, proxyUrlOf } from '../core/party';
+import { ORIGIN, PROXY, proxyUrlOf } from '../core/party';
 import { planProxy, planRequest } from '../core/plan';
-import { guardRedirects } from '../core/redirects';
+import { Exchange, RequestState, setState, stateOf } from '../core/state';
 import { debug } from '../debug';
 import { resolveRequestOptions, type KerberosRequestOptions } from '../options';
 
@@ -20,29 +13,74 @@ import { resolveRequestOptions, type KerberosRequestOptions } from '../options';
  * The request interceptor: for a host in `hosts` (or one that asked for Negotiate before),
  * mints a token and sends it up front; likewise `Proxy-Authorization` for a proxy in
  * `proxies`. Leaves the request alone when the caller set `Authorization` (or `auth`), when
- * `kerberos: false`, and for any other host.
+ * `kerberos: false`, and for any other host. Runs for the caller's request and again for
+ * every re-send and redirect hop the response interceptor sends.
  */
 export function createRequestInterceptor(ctx: PluginContext) {
   return async function kerberosRequest(config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> {
-    const requestOptions = resolveRequestOptions((config as { kerberos?: unknown }).kerberos);
+    const requestOptions = resolveRequestOptions(own(config, 'kerberos'));
     if (requestOptions === false) return config;
-    if (typeof config.timeout === 'number' && config.timeout > 0 && negotiationOf(config) === undefined) {
-      (config as unknown as Record<string, unknown>)[STARTED_KEY] ??= Date.now();
-    }
-    await signForOrigin(ctx, config, requestOptions);
-    await signForProxy(ctx, config);
+    await beforeSend(ctx, config, requestOptions);
     return config;
   };
+}
+
+/**
+ * The one point where a request, a re-send or a redirect hop gets its credentials before it
+ * goes out. A re-send already carries the tokens the response interceptor minted for it; a
+ * redirect hop and a new request get a fresh token if their host may receive one up front.
+ * From the first send that carries a token of ours on, the plugin follows the exchange's
+ * redirects itself, hop by hop.
+ */
+export async function beforeSend(
+  ctx: PluginContext,
+  config: InternalAxiosRequestConfig,
+  requestOptions: KerberosRequestOptions,
+): Promise<void> {
+  let state = stateOf(config);
+  const sending = state?.claim();
+  if (state === undefined || sending === undefined) state = newExchange(config, state);
+  const url = requestUrl(config);
+  if (url?.protocol === 'https:') state.exchange.secure = true;
+  if (sending !== 'resend') {
+    await signForOrigin(ctx, config, state, requestOptions, url);
+    await signForProxy(ctx, config, state, url);
+  }
+  if (state.authenticated) state.exchange.followsRedirects = true;
+  takeRedirects(config, state);
+}
+
+/**
+ * A new exchange for a config of the caller's. If it carries a spent token of ours, it is
+ * someone else's retry of a request we settled (axios-retry, a re-used `response.config`):
+ * the token is removed, and the request is treated as new.
+ */
+function newExchange(config: InternalAxiosRequestConfig, previous: RequestState | undefined): RequestState {
+  for (const party of [ORIGIN, PROXY]) {
+    if (previous?.negotiation(party) !== undefined) config.headers.delete(party.authorizationHeader);
+  }
+  return setState(config, new RequestState(new Exchange(config, previous?.exchange)));
 }
 
 async function signForOrigin(
   ctx: PluginContext,
   config: InternalAxiosRequestConfig,
+  state: RequestState,
   requestOptions: KerberosRequestOptions,
+  url: URL | undefined,
 ): Promise<void> {
-  if (ownResend(config, ORIGIN) || callerAuthorizes(config)) return;
-  const url = requestUrl(config);
   if (url === undefined) return;
+  if (callerAuthorizes(config)) {
+    // Often a surprise: a Bearer default on the instance, or `auth` left over, silently
+    // turns Kerberos off for every request; say so in the log.
+    if (debug.enabled) {
+      const own = config.auth !== undefined ? 'axios `auth` option' : 'Authorization header';
+      debug('request to %s: it carries its own %s, no Negotiate token', url.origin, own);
+    }
+    return;
+  }
+  // A redirect from https to plain http: a token there would travel in clear; none goes.
+  if (state.exchange.secure && url.protocol === 'http:') return;
   // Most requests to hosts that get nothing up front end here, before any SPN work (a CNAME
   // lookup, the caller's `spn` function). Per-request `spn`/`delegate` still go on, to be
   // checked against `hosts`.
@@ -64,9 +102,8 @@ async function signForOrigin(
   }
   if (!plan.preemptive) return;
   const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
-  config.headers.set('Authorization', `Negotiate ${token}`);
-  setNegotiation(config, negotiation);
-  guardRedirects(config);
+  config.headers.set(ORIGIN.authorizationHeader, `Negotiate ${token}`);
+  state.origin = negotiation;
 }
 
 /** Whether `planRequest` could decide to send a token up front; a cheap pre-check of it. */
@@ -76,29 +113,40 @@ function mayPreempt(ctx: PluginContext, requestOptions: KerberosRequestOptions, 
   return hosts === undefined ? ctx.memory.has(url.origin) : hosts.matches(url);
 }
 
-/**
- * True for our own re-send, whose fresh token must go out as it is. A config that carries a
- * negotiation whose token was already sent is another interceptor's retry (axios-retry):
- * that token is spent (the server's replay cache would refuse it), so it is removed here and
- * the request is treated as new.
- */
-function ownResend(config: InternalAxiosRequestConfig, party: Party): boolean {
-  const negotiation = negotiationOf(config, party);
-  if (negotiation === undefined) return false;
-  if (negotiation.claimSend()) return true;
-  config.headers.delete(party.authorizationHeader);
-  setNegotiation(config, undefined, party);
-  return false;
-}
-
-async function signForProxy(ctx: PluginContext, config: InternalAxiosRequestConfig): Promise<void> {
-  if (ctx.options.proxies === undefined || ownResend(config, PROXY)) return;
+async function signForProxy(
+  ctx: PluginContext,
+  config: InternalAxiosRequestConfig,
+  state: RequestState,
+  url: URL | undefined,
+): Promise<void> {
+  if (ctx.options.proxies === undefined) return;
   const proxyUrl = proxyUrlOf(config);
   if (proxyUrl === undefined || callerAuthorizesProxy(config)) return;
-  const plan = planProxy(ctx.options, proxyUrl, requestUrl(config), ctx.platform);
+  const plan = planProxy(ctx.options, proxyUrl, url, ctx.platform);
   if (!plan.preemptive) return;
   const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
-  config.headers.set('Proxy-Authorization', `Negotiate ${token}`);
-  setNegotiation(config, negotiation, PROXY);
-  guardRedirects(config);
+  config.headers.set(PROXY.authorizationHeader, `Negotiate ${token}`);
+  state.proxy = negotiation;
+}
+
+/**
+ * Who follows this send's redirects. Once the exchange is ours (a token went out), the
+ * response interceptor does, hop by hop, so that every response to our token is checked and
+ * no token rides a redirect that axios follows unseen:
+ * - Node's http adapter: `maxRedirects: 0` makes axios use plain `http`, not follow-redirects;
+ * - the fetch adapter: axios turns `maxRedirects: 0` into `redirect: 'manual'`, and Node's
+ *   fetch then returns the 3xx itself, `Location` included.
+ * Before that, axios follows as usual; only the fetch adapter gets `redirect: 'manual'` in any
+ * case, since it never says where a followed chain ended and a 401 there could not be
+ * answered at the right URL (the http adapter ignores `fetchOptions` and reports it).
+ */
+function takeRedirects(config: InternalAxiosRequestConfig, state: RequestState): void {
+  const exchange = state.exchange;
+  if (exchange.followsRedirects) {
+    config.maxRedirects = 0;
+    config.beforeRedirect = undefined;
+  }
+  if (exchange.followsRedirects || exchange.maxRedirects > 0) {
+    config.fetchOptions = { ...(own(config, 'fetchOptions') ?? {}), redirect: 'manual' };
+  }
 }

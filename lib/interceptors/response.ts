@@ -1,97 +1,233 @@
-import { isAxiosError, type AxiosResponse } from 'axios';
-import { answerChallenge } from '../core/challenge-handler';
+import { isAxiosError, type AxiosError, type AxiosResponse } from 'axios';
+import { abortable } from '../core/abort';
+import { callerAuthorizes, callerAuthorizesProxy, isReplayable, own, requestUrl, responseUrl } from '../core/config';
 import type { PluginContext } from '../core/context';
-import { negotiationOf, responseUrl } from '../core/config';
-import { verifyMutual } from '../core/mutual';
-import { ORIGIN, type Party, PROXY } from '../core/party';
-import { isKerberosAuthError } from '../errors/kerberos-auth-error';
-import { readNegotiate } from '../http/negotiate-challenge';
-import { redactAxiosError } from '../core/redact';
+import { mutualAuthenticationFailed, serverTokenProblem } from '../core/mutual';
+import { Negotiation } from '../core/negotiation';
+import { followRedirect, resend } from '../core/next-request';
+import { ORIGIN, type Party, PROXY, proxyUrlOf } from '../core/party';
+import { planProxy, planRequest, type RequestPlan } from '../core/plan';
+import { redactAxiosError, redactResponse } from '../core/redact';
+import { type RequestState, stateOf } from '../core/state';
 import { tokenTooLarge } from '../core/token-size';
+import { debug } from '../debug';
+import { isKerberosAuthError, KerberosAuthError } from '../errors/kerberos-auth-error';
+import { readNegotiate } from '../http/negotiate-challenge';
+import { NO_REQUEST_OPTIONS, resolveRequestOptions } from '../options';
 
 /**
- * The response interceptors. A 401 (or a proxy's 407) with a Negotiate challenge is answered
- * whether axios rejected it (the default) or the caller's `validateStatus` let it through;
- * any other response to a request that carried our token has its mutual authentication
- * checked.
+ * The response interceptors. Every response of a request the plugin took part in goes
+ * through `handleResponse`, whether axios rejected its status (the default for a 401 or a
+ * 3xx it did not follow) or the caller's `validateStatus` let it through.
  */
 export function createResponseInterceptors(ctx: PluginContext) {
-  async function onFulfilled(response: AxiosResponse): Promise<AxiosResponse> {
-    const party = partyFor(response.status);
-    if (party !== undefined) return (await handleChallenge(response, party)) ?? response;
-    await settle(response, false);
-    return response;
-  }
-
-  async function onRejected(error: unknown): Promise<AxiosResponse> {
-    if (!isAxiosError(error)) throw error;
-    const party = partyFor(error.response?.status);
-    if (party !== undefined) {
-      const answered = await handleChallenge(error.response as AxiosResponse, party);
-      if (answered !== undefined) return answered;
-    } else if (error.response !== undefined) {
-      await settle(error.response, true);
-    }
-    redactAxiosError(error);
-    throw error;
-  }
-
-  async function handleChallenge(response: AxiosResponse, party: Party): Promise<AxiosResponse | undefined> {
-    try {
-      return await answerChallenge(ctx, response, party);
-    } catch (error) {
-      if (party === ORIGIN) {
-        const url = responseUrl(response);
-        if (url !== undefined) ctx.memory.delete(url.origin);
-      }
-      // A mutual-authentication failure withholds its response; the 401 before it is not it.
-      if (isKerberosAuthError(error)) {
-        error.withContext(response.config, error.code === 'ERR_KERBEROS_MUTUAL_AUTH' ? undefined : response);
-      } else if (isAxiosError(error)) {
-        redactAxiosError(error); // a re-send that failed (a timeout) while carrying a token
-      }
-      throw error;
-    }
-  }
-
-  /**
-   * Mutual authentication for a final (non-challenge) response, for the proxy and the origin,
-   * and the origin memory. On an error status (a 500, a 403) a server token must verify too,
-   * or the caller would read a forged body, but a missing one is accepted: servers often
-   * leave it off error pages, and the caller gets an error either way.
-   */
-  async function settle(response: AxiosResponse, errorStatus: boolean): Promise<void> {
-    const tooLarge = tokenTooLarge(response);
-    if (tooLarge !== undefined) throw tooLarge;
-    for (const party of [PROXY, ORIGIN]) {
-      const negotiation = negotiationOf(response.config, party);
-      // Settled already in an inner pass (our re-send, or another interceptor's retry that
-      // went through this chain): the response comes back through the outer pass unchanged.
-      if (negotiation === undefined || negotiation.finished) continue;
-      const url = party === ORIGIN ? responseUrl(response) : negotiation.plan.url;
-      // The token went elsewhere in a redirect chain: this response is from a host that did
-      // not authenticate, like any response from a host outside `hosts`.
-      const unauthenticated = url === undefined || !negotiation.isFor(url);
-      const tokenless = errorStatus && readNegotiate(response.headers[party.challengeHeader]).kind === 'absent';
-      if (unauthenticated || tokenless) {
-        negotiation.finish();
-        continue;
-      }
-      try {
-        await verifyMutual(negotiation, response, party);
-      } catch (error) {
-        if (party === ORIGIN) ctx.memory.delete(url.origin);
+  return {
+    onFulfilled: (response: AxiosResponse): Promise<AxiosResponse> => handleResponse(ctx, response, undefined),
+    async onRejected(error: unknown): Promise<AxiosResponse> {
+      if (!isAxiosError(error)) throw error;
+      if (error.response === undefined) {
+        redactAxiosError(error); // a timeout, an abort, a network failure
         throw error;
       }
-      // Only origins outside a `hosts` list are pre-empted from memory (listed ones always are).
-      const remember = party === ORIGIN && !errorStatus && ctx.options.preemptive && ctx.options.hosts === undefined;
-      if (remember) ctx.memory.add(url.origin);
-    }
-  }
-
-  return { onFulfilled, onRejected };
+      return handleResponse(ctx, error.response, error);
+    },
+  };
 }
 
-function partyFor(status: number | undefined): Party | undefined {
-  return status === 401 ? ORIGIN : status === 407 ? PROXY : undefined;
+/**
+ * One response, in the order the plugin looks at it: a challenge is answered; otherwise the
+ * response is checked (mutual authentication), a redirect is followed, and the final
+ * response is settled. `rejection` is axios's error for it, which the caller gets back
+ * unless the plugin answers or follows. A re-send or a hop returns the response of the
+ * request it sent: that one went through all of this already.
+ */
+async function handleResponse(
+  ctx: PluginContext,
+  response: AxiosResponse,
+  rejection: AxiosError | undefined,
+): Promise<AxiosResponse> {
+  const state = stateOf(response.config);
+  if (state !== undefined) {
+    try {
+      const answered = await answerChallenge(ctx, response, state);
+      if (answered !== undefined) return answered;
+      await verify(ctx, response, state);
+      const followed = await followRedirect(ctx, response, state);
+      if (followed !== undefined) return followed;
+      settle(response, state);
+    } catch (error) {
+      throw withContext(error, response);
+    }
+  }
+  if (rejection === undefined) return response;
+  redactAxiosError(rejection);
+  throw rejection;
+}
+
+/**
+ * A 401 (origin) or 407 (proxy) with a Negotiate challenge: returns the response of the
+ * re-sent request, or `undefined` when the challenge is not ours to answer (no Negotiate
+ * offered, host or proxy not allowed, the caller authenticates itself): the caller then gets
+ * the response exactly as it came.
+ */
+async function answerChallenge(
+  ctx: PluginContext,
+  response: AxiosResponse,
+  state: RequestState,
+): Promise<AxiosResponse | undefined> {
+  const party = response.status === 401 ? ORIGIN : response.status === 407 ? PROXY : undefined;
+  if (party === undefined) return undefined;
+  const offer = readNegotiate(response.headers[party.challengeHeader]);
+  if (offer.kind === 'absent') return undefined;
+  const config = response.config;
+  const url = party === PROXY ? proxyUrlOf(config) : responseUrl(response);
+  if (url === undefined) return undefined;
+  const previous = state.negotiation(party);
+  debug('%d from %s: Negotiate %s, round %d', party.status, url.origin, offer.kind, previous?.rounds ?? 0);
+  try {
+    // Our token went to exactly this URL (we follow the redirects of requests that carry
+    // one): the server is continuing or refusing our handshake.
+    if (previous !== undefined) {
+      if (offer.kind === 'invalid') throw badChallenge(previous.plan, party, offer.reason, response);
+      if (offer.kind === 'offer') throw previous.rejected('the server answered our token with a new challenge');
+      if (previous.rounds >= ctx.options.maxRounds) {
+        throw previous.rejected(`still unauthenticated after ${previous.rounds} rounds (maxRounds)`);
+      }
+      const token = await abortable(previous.continueWith(offer.token), config);
+      return await resend(ctx, response, state, party, previous, token);
+    }
+    // The caller authenticates this request itself (its own Authorization or axios's `auth`,
+    // or its own proxy credentials): its 401 or 407 is the caller's to handle.
+    if (party === ORIGIN ? callerAuthorizes(config) : callerAuthorizesProxy(config)) return undefined;
+    // After an https hop, a token never goes to plain http.
+    if (party === ORIGIN && state.exchange.secure && url.protocol === 'http:') return undefined;
+    const plan = await planFor(ctx, response, url, party);
+    if (plan === undefined || !plan.allowed) {
+      debug('not answering %s: not in %s', url.origin, party.allowlist);
+      return undefined;
+    }
+    if (offer.kind === 'invalid') throw badChallenge(plan, party, offer.reason, response);
+    if (!isReplayable(config.data)) throw notReplayable(plan, party, response);
+    const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan), config);
+    return await resend(ctx, response, state, party, negotiation, token);
+  } catch (error) {
+    if (party === ORIGIN && isKerberosAuthError(error)) ctx.memory.delete(url.origin);
+    throw error;
+  }
+}
+
+async function planFor(
+  ctx: PluginContext,
+  response: AxiosResponse,
+  url: URL,
+  party: Party,
+): Promise<RequestPlan | undefined> {
+  const config = response.config;
+  if (party === PROXY) return planProxy(ctx.options, url, requestUrl(config), ctx.platform);
+  const requestOptions = resolveRequestOptions(own(config, 'kerberos'));
+  if (requestOptions === false) return undefined;
+  // A host outside `hosts` is not answered: no SPN work (CNAME lookup, `spn` function) for it.
+  if (ctx.options.hosts?.matches(url) === false) return undefined;
+  // A request's own `spn`, `delegate` and `mutual` are for the host it was sent to, not for
+  // whatever host a chain that axios followed ended at.
+  const forUrl = requestUrl(config)?.origin === url.origin ? requestOptions : NO_REQUEST_OPTIONS;
+  return planRequest(ctx.options, forUrl, url, ctx.memory, ctx.platform, await ctx.spns.spnFor(url));
+}
+
+/**
+ * Mutual authentication of a response to our token, for the proxy and the origin: every hop
+ * of a redirect chain, and the final response. Under 'required' the server's token must be
+ * there and verify; a token that is there must verify under any mode but 'disabled'. On an
+ * error status (a 500, a 403) a missing token is accepted: servers often leave it off error
+ * pages, and the caller gets an error either way. A redirect is no error: a 3xx that
+ * answered our token without a server token could send us anywhere.
+ */
+async function verify(ctx: PluginContext, response: AxiosResponse, state: RequestState): Promise<void> {
+  for (const party of [PROXY, ORIGIN]) {
+    const negotiation = state.negotiation(party);
+    if (negotiation === undefined || negotiation.finished) continue;
+    const header = response.headers[party.challengeHeader];
+    if (response.status >= 400 && readNegotiate(header).kind === 'absent') {
+      negotiation.finish();
+      continue;
+    }
+    const problem = await serverTokenProblem(negotiation, header);
+    const url = negotiation.plan.url;
+    if (problem !== undefined) {
+      if (party === ORIGIN) ctx.memory.delete(url.origin);
+      throw mutualAuthenticationFailed(negotiation, problem, response.status, response.config);
+    }
+    // Only origins outside a `hosts` list are pre-empted from memory (listed ones always are).
+    if (party === ORIGIN && response.status < 400 && ctx.options.preemptive && ctx.options.hosts === undefined) {
+      ctx.memory.add(url.origin);
+    }
+  }
+}
+
+/**
+ * The one point where the final response of a request the plugin took part in is settled,
+ * after every hop was verified and before the caller sees it (or axios's error for it): the
+ * spent tokens in `response.config.headers` are replaced by `Negotiate [redacted]`, and when
+ * the plugin followed redirects, `response.request.res.responseUrl` names the last URL, as
+ * follow-redirects would have. A 400 or 431 to a request whose token is large becomes
+ * ERR_KERBEROS_TOKEN_TOO_LARGE (see tokenTooLarge). An error thrown here reaches the caller with the config and
+ * response attached, like any failure of the checks before.
+ */
+function settle(response: AxiosResponse, state: RequestState): void {
+  // A 400 or 431 to our large token: the server refused the header before any authentication.
+  const tooLarge = tokenTooLarge(response, state);
+  if (tooLarge !== undefined) throw tooLarge;
+  if (state.exchange.redirects > 0) {
+    const res = (response.request as { res?: { responseUrl?: unknown } } | undefined)?.res;
+    const url = requestUrl(response.config);
+    if (res !== undefined && res !== null && res.responseUrl === undefined && url !== undefined) {
+      res.responseUrl = url.href;
+    }
+  }
+  redactResponse(response);
+}
+
+/**
+ * A failure of a response we looked at. A Kerberos error gets the config (its tokens
+ * redacted) and, unless mutual authentication failed (the response is withheld), the response.
+ */
+function withContext(error: unknown, response: AxiosResponse): unknown {
+  if (isKerberosAuthError(error)) {
+    redactResponse(response);
+    error.withContext(response.config, error.code === 'ERR_KERBEROS_MUTUAL_AUTH' ? undefined : response);
+  } else if (isAxiosError(error)) {
+    redactAxiosError(error);
+  }
+  return error;
+}
+
+function badChallenge(plan: RequestPlan, party: Party, reason: string, response: AxiosResponse): KerberosAuthError {
+  return new KerberosAuthError(
+    'ERR_KERBEROS_BAD_CHALLENGE',
+    `${plan.host} sent an unusable ${party.challengeHeaderName} header (SPN ${plan.spn}): ${reason}.`,
+    {
+      spn: plan.spn,
+      host: plan.host,
+      config: response.config,
+      response,
+      fix: 'this is a server-side problem (or something between you and the server is rewriting headers); check the server and proxies',
+    },
+  );
+}
+
+function notReplayable(plan: RequestPlan, party: Party, response: AxiosResponse): KerberosAuthError {
+  return new KerberosAuthError(
+    'ERR_KERBEROS_BODY_NOT_REPLAYABLE',
+    `${plan.host} asked for Kerberos authentication (${response.status}), but the request body is a stream that ` +
+      'cannot be sent twice.',
+    {
+      spn: plan.spn,
+      host: plan.host,
+      config: response.config,
+      response,
+      fix:
+        `list ${plan.host} in the \`${party.allowlist}\` option so the token goes with the first request and no ` +
+        'challenge comes, or send a Buffer or string instead of a stream',
+    },
+  );
 }

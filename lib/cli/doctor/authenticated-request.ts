@@ -1,5 +1,5 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { negotiationOf } from '../../core/config';
+import { stateOf } from '../../core/state';
 import type { MutualMode } from '../../options';
 import { rejectedFix } from '../../errors/classify';
 import type { Mechanism } from '../../gss/provider';
@@ -34,7 +34,7 @@ export async function checkAuthenticatedRequest(
       rounds: undefined,
     };
   }
-  const negotiation = negotiationOf(response.config);
+  const negotiation = stateOf(response.config)?.origin;
   const rounds = negotiation?.rounds;
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   if (negotiation === undefined) {

@@ -89,12 +89,17 @@ export async function runDoctor(
   const mutual = effectiveMutual(url, options.mutual);
   const gss = limitGss(deps.gss, { timeout: options.timeout, maxConcurrent: 1 });
   const { spn, host, alternatives } = target;
+  const home = source.conf.defaultRealm;
   const ticket = await checkServiceTicket({
     gss,
     spn,
     host,
     alternatives,
     lookupHost: deps.lookupHost,
+    foreignRealm:
+      target.realm !== undefined && home !== undefined && target.realm.realm !== home
+        ? { ...target.realm, home }
+        : undefined,
     principal: options.principal,
     mechanism: options.mechanism,
     mutual,

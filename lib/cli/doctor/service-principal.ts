@@ -24,6 +24,8 @@ export interface ServicePrincipal {
   host: string;
   /** The options that would give another SPN, for check 4 to suggest when the KDC does not know this one. */
   alternatives: string;
+  /** The realm krb5.conf maps the SPN's host to, and the [domain_realm] entry that does it. */
+  realm: { realm: string; entry: string } | undefined;
 }
 
 // Lookup errors that mean "this name is not an alias", not "DNS failed" (as the plugin treats every error).
@@ -44,7 +46,8 @@ export async function checkServicePrincipal(input: ServicePrincipalInput): Promi
   const parts = [`${spn}: ${origin(input, host, chain)}`];
   const port = portPart(input);
   if (port !== undefined) parts.push(port);
-  parts.push(principalAndRealm(spn, input), platformForm(spn, platform));
+  const realm = mappedRealm(spn, input);
+  parts.push(principalAndRealm(spn, realm), platformForm(spn, platform));
   const canonical = chain?.names.at(-1) ?? host;
   if (options.spn === undefined && isIP(canonical) !== 0) {
     parts.push('the host is an IP address: services are usually registered under a DNS name');
@@ -54,6 +57,7 @@ export async function checkServicePrincipal(input: ServicePrincipalInput): Promi
     spn,
     host,
     alternatives: alternatives(input, host, chain),
+    realm: realm?.mapped,
   };
 }
 
@@ -145,15 +149,27 @@ function portPart({ url, options }: ServicePrincipalInput): string | undefined {
     : `port ${url.port} left out as browsers and curl do (--include-port adds it)`;
 }
 
-function principalAndRealm(spn: string, { url, options, conf }: ServicePrincipalInput): string {
+interface MappedRealm {
+  service: string;
+  host: string;
+  realmHost: string;
+  mapped: { realm: string; entry: string } | undefined;
+}
+
+function mappedRealm(spn: string, { url, options, conf }: ServicePrincipalInput): MappedRealm | undefined {
   const match = /^([^@/]+)[@/](.+)$/.exec(spn);
-  if (match === null) return 'not a service@host name';
+  if (match === null) return undefined;
   const [, service, host] = match as unknown as [string, string, string];
   // The realm is mapped from the host name, without the port --include-port adds.
   const suffix = `:${url.port}`;
   const withPort = options.spn === undefined && options.includePort === true && url.port !== '';
   const realmHost = withPort && host.endsWith(suffix) ? host.slice(0, -suffix.length) : host;
-  const mapped = realmForHost(conf, realmHost);
+  return { service, host, realmHost, mapped: realmForHost(conf, realmHost) };
+}
+
+function principalAndRealm(spn: string, realm: MappedRealm | undefined): string {
+  if (realm === undefined) return 'not a service@host name';
+  const { service, host, realmHost, mapped } = realm;
   if (mapped !== undefined) return `principal ${service}/${host}@${mapped.realm} ([domain_realm] ${mapped.entry})`;
   return `principal ${service}/${host} in a realm the KDC decides (no [domain_realm] entry for ${realmHost})`;
 }

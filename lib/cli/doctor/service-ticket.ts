@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 import { isNtlmToken } from '../../core/negotiation';
 import { LARGE_TOKEN_CHARS } from '../../core/token-size';
 import { classifyGssError } from '../../errors/classify';
-import type { GssProvider, Mechanism } from '../../gss/provider';
+import type { GssContextOptions, GssProvider, Mechanism } from '../../gss/provider';
+import { learnSpnegoCause } from '../../gss/spnego-cause';
 import type { MutualMode } from '../../options';
 import { describeFailure } from '../failure';
 import { failed, passed, type Step } from './step';
@@ -21,10 +22,16 @@ export interface ServiceTicketInput {
    * typo in the URL, not a realm or SPN problem, whatever the KDC says about its name.
    */
   lookupHost?: (host: string) => Promise<unknown>;
+  /** Set when krb5.conf maps the SPN's host to a realm other than `default_realm`. */
+  foreignRealm?: { realm: string; entry: string; home: string };
 }
 
 // A name that does not exist (getaddrinfo's EAI_NONAME, as Node names it), not a DNS outage.
 const NO_SUCH_HOST = new Set(['ENOTFOUND', 'ENODATA']);
+
+// MIT's words when a Heimdal KDC refuses a name: no principal is named, so an unknown SPN and a
+// realm with no trust path read the same. krb5.conf, which doctor reads, tells them apart.
+const NAMELESS_NOT_FOUND = /(?:^|: )Server not found in Kerberos database/;
 
 /**
  * Check 4: can GSS get a service ticket for the SPN and produce the first token? This is
@@ -33,16 +40,19 @@ const NO_SUCH_HOST = new Set(['ENOTFOUND', 'ENODATA']);
  */
 export async function checkServiceTicket(input: ServiceTicketInput): Promise<Step> {
   let token: string | null;
+  const options: GssContextOptions = {
+    principal: input.principal,
+    delegate: false,
+    mutual: input.mutual !== 'disabled',
+    mechanism: input.mechanism,
+  };
   try {
-    const context = await input.gss.createContext(input.spn, {
-      principal: input.principal,
-      delegate: false,
-      mutual: input.mutual !== 'disabled',
-      mechanism: input.mechanism,
-    });
+    const context = await input.gss.createContext(input.spn, options);
     token = await context.step('');
   } catch (error) {
-    const failure = describeFailure(classifyGssError(error, input.spn, input.host));
+    // The same repeat with raw Kerberos as the plugin's, so both name the same cause.
+    const cause = await learnSpnegoCause(input.gss, input.spn, options, error);
+    const failure = describeFailure(classifyGssError(cause, input.spn, input.host));
     const nameProblem = failure.code === 'ERR_KERBEROS_WRONG_REALM' || failure.code === 'ERR_KERBEROS_UNKNOWN_SPN';
     const unresolved = nameProblem ? await unresolvable(input) : undefined;
     if (unresolved !== undefined) {
@@ -51,6 +61,20 @@ export async function checkServiceTicket(input: ServiceTicketInput): Promise<Ste
         `${failure.problem}; and ${input.host} does not resolve in DNS (${unresolved})`,
         `check the host name in the URL for a typo: ${input.host} has no address, so no service can be registered under it`,
         failure.code,
+      );
+    }
+    const foreign = input.foreignRealm;
+    if (
+      failure.code === 'ERR_KERBEROS_UNKNOWN_SPN' &&
+      foreign !== undefined &&
+      NAMELESS_NOT_FOUND.test(messageOf(cause))
+    ) {
+      return failed(
+        'service-ticket',
+        failure.problem,
+        `krb5.conf maps ${input.host} to ${foreign.realm} ([domain_realm] ${foreign.entry}), not to your realm ${foreign.home}, ` +
+          `and your KDC knows no way there: if the service is in ${foreign.home}, correct that entry; otherwise ask for a cross-realm trust`,
+        'ERR_KERBEROS_WRONG_REALM',
       );
     }
     let fix = failure.fix ?? 'see docs/errors.md';
@@ -98,4 +122,8 @@ async function unresolvable(input: ServiceTicketInput): Promise<string | undefin
     const code = (error as { code?: unknown } | null)?.code;
     return typeof code === 'string' && NO_SUCH_HOST.has(code) ? code : undefined;
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
