@@ -209,7 +209,8 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
   if (Array.isArray(given.hosts) && given.hosts.length === 0) {
     throw optionError(
       'hosts',
-      'an empty list lets no host receive a token; list the hosts, or leave `hosts` unset to answer any Negotiate challenge',
+      'an empty list lets no host receive a token',
+      'list the hosts, or leave `hosts` unset to answer any Negotiate challenge',
     );
   }
   const hosts = given.hosts === undefined ? undefined : compileHosts(given.hosts, 'hosts');
@@ -267,7 +268,8 @@ function resolveDelegate(value: unknown, hosts: HostMatcher | undefined): HostMa
     if (hosts === undefined) {
       throw optionError(
         'delegate',
-        '`delegate: true` forwards your TGT, so it needs `hosts` to say to whom; set `hosts`',
+        '`delegate: true` forwards your TGT, so it needs `hosts` to say to whom',
+        'set `hosts` to the servers that may receive your tickets',
       );
     }
     return hosts;
