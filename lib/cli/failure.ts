@@ -65,6 +65,9 @@ const CLI_TERMS: readonly [RegExp, string][] = [
   [/leave out `delegate`/g, 'leave out `--delegate`'],
   [/\(`delegate: true`\)/g, '(`--delegate`)'],
   [/`principal` option/g, '`--principal` option'],
+  // ERR_KERBEROS_OPTIONS for a flag's value ("Invalid option `spn`: …").
+  [/option `(spn|mutual|principal|mechanism|timeout|canonicalize)`/g, 'option `--$1`'],
+  [/option `includePort`/g, 'option `--include-port`'],
 ];
 
 /** Library option syntax in `text` rewritten as the CLI's flags. */
