@@ -11,10 +11,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-function client(options: KerberosAuthOptions, padding: number) {
+function client(options: KerberosAuthOptions, padding: number, adapter: 'http' | 'fetch' = 'http') {
   const gss = new FakeGss();
   gss.padding = padding;
-  const api = axios.create({ baseURL: server?.url });
+  const api = axios.create({ baseURL: server?.url, adapter });
   createPlugin(resolveOptions(options), gss).install(api);
   return api;
 }
@@ -57,6 +57,34 @@ describe('a server refusing a large Negotiate token', () => {
     expect(error.response?.status).toBe(400);
     expect(error.response?.data).toMatch(/exceeds server limit/);
   });
+
+  it('says so with the fetch adapter too', async () => {
+    server = await apacheLike();
+    const error = await failure(client({ hosts: '127.0.0.1' }, 9000, 'fetch').get('/x'));
+    expect(error.code).toBe('ERR_KERBEROS_TOKEN_TOO_LARGE');
+    expect(error.response?.status).toBe(400);
+  });
+
+  it.each(['http', 'fetch'] as const)(
+    'says so for the hop of a redirect that refused the token (%s adapter), with that hop as the config',
+    async (adapter) => {
+      server = await startServer((request, response) => {
+        if (request.url === '/start') {
+          response.writeHead(302, { Location: '/limited' }).end();
+        } else if ((request.headers.authorization ?? '').length > 8000) {
+          response.writeHead(400).end('Size of a request header field exceeds server limit.');
+        } else {
+          response.writeHead(200).end('ok');
+        }
+      });
+      const error = await failure(client({ hosts: '127.0.0.1', mutual: 'disabled' }, 9000, adapter).get('/start'));
+      expect(error.code).toBe('ERR_KERBEROS_TOKEN_TOO_LARGE');
+      expect(error.response?.status).toBe(400);
+      expect(String(error.config?.url)).toMatch(/\/limited$/);
+      // The spent token is redacted on the config the caller gets.
+      expect(String(error.config?.headers.Authorization)).toBe('Negotiate [redacted]');
+    },
+  );
 
   it('says so too when validateStatus lets the 400 through, instead of a mutual-authentication failure', async () => {
     server = await apacheLike();
