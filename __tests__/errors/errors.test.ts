@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_CODES } from '../../lib/errors/codes';
-import { classifyGssError, rejectedFix } from '../../lib/errors/classify';
+import { GSS_RULES, adviceFor, classifyGssError, rejectedFix } from '../../lib/errors/classify';
 import { KerberosAuthError, isKerberosAuthError } from '../../lib/errors/kerberos-auth-error';
 import { MutualAuthenticationError } from '../../lib/errors/mutual-authentication-error';
 
@@ -136,6 +136,38 @@ describe('classifyGssError', () => {
     const message = 'Unspecified GSS failure.  Minor code may provide more information: Clock skew too great';
     expect(classifyGssError(new Error(message), 'HTTP@h', 'h').fix).toMatch(/^this machine's clock/);
     expect(classifyGssError(new Error(message), 'HTTP@h', 'h', 'server').fix).toMatch(/^the server's clock/);
+  });
+
+  it('fills every placeholder of every rule: {spn} or a named group of its own pattern', () => {
+    for (const rule of GSS_RULES) {
+      const groups = new Set([...rule.pattern.source.matchAll(/\(\?<(\w+)>/g)].map((m) => m[1]));
+      for (const [, name] of `${rule.fix} ${rule.serverFix ?? ''}`.matchAll(/\{(\w+)\}/g)) {
+        expect(name === 'spn' || groups.has(name)).toBe(true);
+      }
+    }
+  });
+
+  it("reads a lower-case realm in Heimdal's words as a case problem, before its cross-realm rule", () => {
+    const error = classifyGssError(new Error(' Server (krbtgt/hk.test@HK.TEST) unknown'), 'HTTP@h', 'h');
+    expect(error.code).toBe('ERR_KERBEROS_WRONG_REALM');
+    expect(error.fix).toMatch(/case-sensitive.*realm `hk\.test`/);
+    const upper = classifyGssError(new Error(' Server (krbtgt/OTHER.TEST@HK.TEST) unknown'), 'HTTP@h', 'h');
+    expect(upper.fix).toMatch(/no trust path/);
+  });
+
+  it('names a KDC refusal by its cause whichever implementation words it', () => {
+    // Heimdal writes KDC_ERR_CLIENT_REVOKED without the apostrophe.
+    const heimdal = ' Miscellaneous failure (see text): Clients credentials have been revoked';
+    expect(classifyGssError(new Error(heimdal), 'HTTP@h', 'h').code).toBe('ERR_KERBEROS_ACCOUNT_REVOKED');
+    expect(classifyGssError(new Error('SEC_E_PASSWORD_EXPIRED'), 'HTTP@h', 'h').code).toBe(
+      'ERR_KERBEROS_PASSWORD_EXPIRED',
+    );
+  });
+
+  it("gives doctor the general advice of a code, not one implementation's special case", () => {
+    expect(adviceFor('ERR_KERBEROS_NO_CREDENTIALS')).toMatch(/KRB5_CLIENT_KTNAME/);
+    expect(adviceFor('ERR_KERBEROS_EXPIRED')).toMatch(/kinit -R/);
+    expect(adviceFor('ERR_KERBEROS_ACCOUNT_REVOKED')).toMatch(/enable or unlock/);
   });
 
   it('passes an existing KerberosAuthError through', () => {
