@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { isKerberosAuthError, kerberosAuth, type KerberosAuthError, type KerberosAuthOptions } from '../../lib';
 import { requireBuiltCli, runBuiltCli } from '../cli/built-cli';
 import { type AdRealm, startAdRealm } from './helpers/ad-realm';
+import { heimdalPreload, heimdalRequest } from './helpers/heimdal';
 
 // One Samba AD DC (KDC only) with Apache/mod_auth_gssapi in front serves the whole file.
 // The users below are set up by their real causes before the tests run: an account disabled
@@ -231,6 +232,31 @@ describe('account problems, each named by its real cause', () => {
     expect(error.code).toBe('ERR_KERBEROS_UNKNOWN_SPN');
     expect(error.fix).toMatch(/setspn -Q .*setspn -X/);
   });
+});
+
+describe('on Heimdal GSS-API (in a child process), the same causes by the same codes', () => {
+  // Heimdal's GSS-API reads no client keytab (KRB5_CLIENT_KTNAME): the causes that show when a
+  // ticket is used, not when one is got, are the ones to compare. Under SPNEGO, Heimdal names
+  // none of them; the plugin learns each from raw Kerberos.
+  function heimdal(ccache: string, url = `${ad.env.HTTP_URL}/negotiate/`, hosts = 'localhost') {
+    const env: NodeJS.ProcessEnv = { ...process.env, KRB5_CONFIG: ad.env.KRB5_CONFIG, KRB5CCNAME: ccache };
+    delete env.KRB5_CLIENT_KTNAME;
+    return heimdalRequest(heimdalPreload(), env, { url, options: { hosts } });
+  }
+
+  it('KDC_POLICY, PASSWORD_EXPIRED and UNKNOWN_SPN (with the setspn hint) for a ticket from before', async () => {
+    requireBuiltCli();
+    await expect(heimdal(ad.env.KRB5CCNAME as string)).resolves.toMatchObject({ status: 200 });
+    const policy = await heimdal(caches.dora as string);
+    expect(policy).toMatchObject({ code: 'ERR_KERBEROS_KDC_POLICY' });
+    expect(policy.message).toMatch(/KDC policy rejects request \(HTTP\/localhost@AD\.AK\.TEST\).*SPNEGO said only/);
+    const expired = await heimdal(caches.pat as string);
+    expect(expired).toMatchObject({ code: 'ERR_KERBEROS_PASSWORD_EXPIRED' });
+    expect(expired.message).toMatch(/Password has expired \(HTTP\/localhost@AD\.AK\.TEST\)/);
+    const duplicate = await heimdal(ad.env.KRB5CCNAME as string, 'http://dup.ad.ak.test:1/', 'dup.ad.ak.test');
+    expect(duplicate).toMatchObject({ code: 'ERR_KERBEROS_UNKNOWN_SPN' });
+    expect(duplicate.message).toMatch(/Server \(HTTP\/dup\.ad\.ak\.test@AD\.AK\.TEST\) unknown.*setspn -Q .*setspn -X/);
+  }, 60000);
 });
 
 describe('krb5.conf mistakes', () => {
