@@ -235,8 +235,9 @@ describe('account problems, each named by its real cause', () => {
 });
 
 describe('on Heimdal GSS-API (in a child process), the same causes by the same codes', () => {
-  // Heimdal's GSS-API reads no client keytab (KRB5_CLIENT_KTNAME): the causes that show when a
-  // ticket is used, not when one is got, are the ones to compare. Under SPNEGO, Heimdal names
+  // Heimdal's GSS-API gets no ticket from a client keytab (neither KRB5_CLIENT_KTNAME nor
+  // KRB5_KTNAME, without a cache): the causes that show when a ticket is used, not when one is
+  // got, are the ones to compare. Under SPNEGO, Heimdal names
   // none of them; the plugin learns each from raw Kerberos.
   function heimdal(ccache: string, url = `${ad.env.HTTP_URL}/negotiate/`, hosts = 'localhost') {
     const env: NodeJS.ProcessEnv = { ...process.env, KRB5_CONFIG: ad.env.KRB5_CONFIG, KRB5CCNAME: ccache };
