@@ -18,6 +18,8 @@
 #                                   smb.conf) defined: changes that samba-tool
 #                                   refuses or would make slowly
 #   ad-realm.sh kinit DIR CCACHE USER PASSWORD [-- KINIT-ARGS...]
+#   ad-realm.sh template            provision the template now if it is not cached
+#                                   (scripts/test.sh runs it beside the checks)
 #
 # Provisioning a domain takes seconds (10+ on a busy machine), so `up` copies a
 # template provisioned once into AD_REALM_CACHE (default ~/.cache/axios-kerberos)
@@ -406,6 +408,10 @@ PY
 }
 
 ad_main() {
+  if [[ $# -eq 1 && $1 == template ]]; then
+    ensure_template >/dev/null
+    return
+  fi
   [[ $# -ge 2 ]] || usage
   local cmd=$1 d=$2
   shift 2
