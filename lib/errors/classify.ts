@@ -44,6 +44,10 @@ const LOWER_CASE_REALM = {
 // accounts exactly as a missing one.
 const DUPLICATE_SPN = '; on AD, `setspn -Q <HTTP/host>` shows which account holds it and `setspn -X` lists duplicates';
 
+// No cross-realm key towards the service's realm, in MIT's and in Heimdal's words.
+const NO_TRUST_PATH =
+  'your realm has no trust path to the realm krb5.conf maps {spn} to: check [domain_realm] in krb5.conf (KRB5_CONFIG), or ask for a cross-realm trust';
+
 const KDC_CAUSE_RULES: readonly GssRule[] = [
   {
     // KDC_ERR_CLIENT_REVOKED (RFC 4120 section 7.5.9): AD and Samba answer it for a disabled,
@@ -142,7 +146,7 @@ const HEIMDAL_RULES: readonly GssRule[] = [
     // "Server (krbtgt/OTHER@MINE) unknown": no cross-realm key towards the service's realm.
     code: 'ERR_KERBEROS_WRONG_REALM',
     pattern: /Server \(krbtgt\/\S+\) unknown/,
-    fix: 'your realm has no trust path to the realm krb5.conf maps {spn} to: check [domain_realm] in krb5.conf (KRB5_CONFIG), or ask for a cross-realm trust',
+    fix: NO_TRUST_PATH,
   },
   {
     // "Server (HTTP/h@MINE) unknown (HTTP/h@OTHER)": krb5.conf put the service in OTHER, the
@@ -218,7 +222,7 @@ const COMMON_RULES: readonly GssRule[] = [
     // not found in Kerberos database". Before UNKNOWN_SPN, which the same wording would match.
     code: 'ERR_KERBEROS_WRONG_REALM',
     pattern: /server krbtgt\/\S+ not found in kerberos database/i,
-    fix: 'your realm has no trust path to the realm krb5.conf maps {spn} to: check [domain_realm] in krb5.conf (KRB5_CONFIG), or ask for a cross-realm trust',
+    fix: NO_TRUST_PATH,
   },
   {
     // An SPN registered on two AD accounts gets the same answer from the KDC as a missing one.
