@@ -3,7 +3,7 @@ import { wrapper } from 'axios-cookiejar-support';
 import { randomUUID } from 'node:crypto';
 import { CookieJar } from 'tough-cookie';
 import { kerberosAuth, type KerberosAuthOptions } from '../../lib';
-import { startJavaAcceptor, type JavaAcceptor } from './helpers/java-acceptor';
+import { startHadoopAcceptor, type HadoopAcceptor } from './helpers/hadoop-acceptor';
 import { accessLogLength, realm } from './helpers/realm';
 import { accessLogLines } from './helpers/security';
 
@@ -95,9 +95,9 @@ describe('Apache mod_auth_gssapi with GssapiUseSessions', () => {
 });
 
 describe('a Java (JGSS) server with a Hadoop-style signed cookie', () => {
-  let server: JavaAcceptor;
+  let server: HadoopAcceptor;
   beforeAll(async () => {
-    server = await startJavaAcceptor();
+    server = await startHadoopAcceptor();
   }, 60_000);
   afterAll(async () => {
     await server?.close();

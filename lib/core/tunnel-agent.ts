@@ -10,13 +10,12 @@ import { debug } from '../debug';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import type { KerberosRequestOptions } from '../options';
-import { callerAuthorizes, requestUrl } from './config';
+import { requestUrl } from './config';
 import type { PluginContext } from './context';
 import { proxyFor } from './env-proxy';
 import { serverTokenProblem, mutualAuthenticationFailed } from './mutual';
 import { Negotiation } from './negotiation';
 import { planProxy, proxyNotListed, type RequestPlan } from './plan';
-import type { RequestState } from './state';
 
 /**
  * https: targets through a forward proxy. axios (and Node) open the `CONNECT` tunnel inside
@@ -190,9 +189,12 @@ function pickTls(options: https.AgentOptions): https.AgentOptions {
 function badProxyChallenge(plan: RequestPlan, reason: string): KerberosAuthError {
   return new KerberosAuthError(
     'ERR_KERBEROS_BAD_CHALLENGE',
-    `The proxy ${plan.host} sent an unusable Proxy-Authenticate header (SPN ${plan.spn}): ${reason}. Fix: this is a ` +
-      'proxy-side problem (or something between you and the proxy is rewriting headers); check the proxy.',
-    { spn: plan.spn, host: plan.host },
+    `The proxy ${plan.host} sent an unusable Proxy-Authenticate header (SPN ${plan.spn}): ${reason}.`,
+    {
+      spn: plan.spn,
+      host: plan.host,
+      fix: 'this is a proxy-side problem (or something between you and the proxy is rewriting headers); check the proxy',
+    },
   );
 }
 
@@ -204,9 +206,8 @@ const NO_AGENT = {};
 
 /**
  * For an https: target through a forward proxy: routes the request through a
- * `KerberosTunnelAgent` when the proxy is in `proxies` (its CONNECT then carries a token), or
- * when the origin may receive a token (so that token only ever travels inside the tunnel's
- * TLS, whatever axios version does the proxying). Leaves the request alone when the caller
+ * `KerberosTunnelAgent` when the proxy is in `proxies` (its CONNECT then carries a token).
+ * Leaves the request alone when the proxy is not listed (axios tunnels it), when the caller
  * brings its own tunnelling agent (one with a `proxy`), authenticates to the proxy with
  * `proxy.auth` on a listed proxy, or the target is not https. Called for every send but a
  * re-send, each hop from the caller's own `proxy` and `httpsAgent` (`callerRoute`).
@@ -215,7 +216,6 @@ const NO_AGENT = {};
 export function routeThroughTunnel(
   ctx: PluginContext,
   config: InternalAxiosRequestConfig,
-  state: RequestState,
   requestOptions: KerberosRequestOptions,
 ): boolean {
   const target = requestUrl(config);
@@ -226,11 +226,10 @@ export function routeThroughTunnel(
   if (callerAgent !== undefined && callerAgent !== null && callerAgent.proxy !== undefined) return false;
   const plan = planProxy(ctx.options, requestOptions, proxy, ctx.platform);
   const basic = basicCredentials(config, proxy);
-  // Our own token may already be on the request (signForOrigin runs first); the caller's own
-  // Authorization is the caller's business.
-  const originMayGetToken =
-    state.origin !== undefined || (!callerAuthorizes(config) && ctx.options.hosts?.matches(target) !== false);
-  if (!plan.allowed && !originMayGetToken) return false;
+  // Only a proxy in `proxies` needs our tunnel. Through any other proxy axios opens the tunnel
+  // itself (since 1.16.1 always for https: targets), and an origin token travels inside TLS,
+  // where the proxy cannot read it; a 407 Negotiate to that CONNECT gets the typed error.
+  if (!plan.allowed) return false;
   // The caller authenticates to the proxy itself (Basic): keep its credentials, send no token.
   const proxyPlan = basic === undefined ? plan : { ...plan, allowed: false, preemptive: false };
   const proxyHref = new URL(proxy.href);

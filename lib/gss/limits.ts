@@ -90,12 +90,12 @@ function withTimeout<T>(
     timer = setTimeout(() => {
       onTimeout?.();
       reject(
-        new KerberosAuthError(
-          'ERR_KERBEROS_TIMEOUT',
-          `Kerberos timed out after ${ms} ms ${what} for SPN ${spn}. Fix: the KDC is probably not answering; ` +
-            'check the `kdc` entries of the realm in krb5.conf (KRB5_CONFIG) and the network path to them, or raise `timeout`.',
-          { spn },
-        ),
+        new KerberosAuthError('ERR_KERBEROS_TIMEOUT', `Kerberos timed out after ${ms} ms ${what} for SPN ${spn}.`, {
+          spn,
+          fix:
+            'the KDC is probably not answering; check the `kdc` entries of the realm in krb5.conf (KRB5_CONFIG) ' +
+            'and the network path to them, or raise `timeout`',
+        }),
       );
     }, ms);
     timer.unref();

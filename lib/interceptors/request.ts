@@ -55,7 +55,7 @@ export async function beforeSend(
       // a hop to plain http straight to the origin: `proxy: false`). A plain-http target gets a
       // Proxy-Authorization header.
       callerRoute(config, state.exchange);
-      if (routeThroughTunnel(ctx, config, state, requestOptions)) state.exchange.followsRedirects = true;
+      if (routeThroughTunnel(ctx, config, requestOptions)) state.exchange.followsRedirects = true;
       else await signForProxy(ctx, config, state, requestOptions, url);
     } catch (error) {
       ctx.sessions.release(state); // a first handshake that never went out: the others go on

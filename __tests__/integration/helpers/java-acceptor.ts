@@ -1,60 +1,63 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const SOURCE = resolve(__dirname, 'java/HadoopStyleAcceptor.java');
+const SOURCE = resolve(__dirname, '../peers/SpnegoServer.java');
+
+/** Which acceptor credentials the Java server holds (see peers/SpnegoServer.java). */
+export type JavaCredentials = 'spnego' | 'any';
 
 export interface JavaAcceptor {
   url: string;
-  /** Tokens accepted, 401s sent, requests served from a cookie. */
-  stats(): Promise<{ tokens: number; challenges: number; onSession: number }>;
-  /** A new cookie-signing secret: every cookie stops working (Hadoop's secret rollover). */
-  rotate(): Promise<void>;
-  close(): Promise<void>;
+  /** What the server wrote to stderr so far (its GSS errors). */
+  readonly stderr: string;
+  stop(): Promise<void>;
+}
+
+/** Compiles the Java peer once into a temporary folder; returns the class path. */
+export function compileJavaPeer(): string {
+  const classes = mkdtempSync(join(process.env.REALM_DIR ?? '/tmp', 'java-peer-'));
+  execFileSync('javac', ['-d', classes, SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return classes;
+}
+
+export function removeJavaPeer(classes: string): void {
+  rmSync(classes, { recursive: true, force: true });
 }
 
 /**
- * Compiles the Hadoop-style JGSS acceptor into a temp folder and starts it with the realm's
- * keytab (KRB5_KTNAME) and krb5.conf. `cookieLifetimeMs` is how long its cookies are valid.
+ * Starts the JDK's own Negotiate acceptor (JAAS Krb5LoginModule + JGSS) for `principal` from
+ * `keytab`, on 127.0.0.1 at a port it picks, and resolves once it listens.
  */
-export async function startJavaAcceptor(cookieLifetimeMs = 10 * 60_000): Promise<JavaAcceptor> {
-  const dir = mkdtempSync(join(tmpdir(), 'axios-kerberos-java-'));
-  execFileSync('javac', ['-d', dir, SOURCE], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
-  const env = process.env;
-  const child = spawn(
+export async function startJavaAcceptor(
+  classes: string,
+  credentials: JavaCredentials,
+  principal: string,
+  keytab: string,
+  krb5Conf: string,
+): Promise<JavaAcceptor> {
+  const child: ChildProcess = spawn(
     'java',
-    [
-      `-Djava.security.krb5.conf=${env.KRB5_CONFIG}`,
-      '-cp',
-      dir,
-      'HadoopStyleAcceptor',
-      `${env.KRB5_KTNAME}`,
-      `${cookieLifetimeMs}`,
-    ],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
+    [`-Djava.security.krb5.conf=${krb5Conf}`, '-cp', classes, 'SpnegoServer', credentials, principal, keytab],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const port = await new Promise<number>((done, fail) => {
-    child.once('error', fail);
-    const lines = createInterface({ input: child.stdout });
+    const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => done(Number(line)));
-    child.once('exit', (code) => fail(new Error(`the Java acceptor exited (${code}) before listening`)));
+    child.once('exit', (code) => fail(new Error(`the Java acceptor exited (${code}): ${stderr}`)));
   });
-  const url = `http://localhost:${port}`;
   return {
-    url,
-    stats: async () => (await (await fetch(`${url}/_stats`)).json()) as Awaited<ReturnType<JavaAcceptor['stats']>>,
-    rotate: async () => {
-      await fetch(`${url}/_rotate`, { method: 'POST' });
+    url: `http://localhost:${port}`,
+    get stderr() {
+      return stderr;
     },
-    close: async () => {
-      await new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
-        child.stdin.end(); // the server stops when its stdin closes
-      });
-      rmSync(dir, { recursive: true, force: true });
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
     },
   };
 }
