@@ -64,7 +64,7 @@ export function createPlugin(
       }
       const pool = options.prefetch ? new TokenPool(gss) : undefined;
       const spns = new SpnResolver(options, platform, resolveCname);
-      const sessions = new Sessions(options.timeout);
+      const sessions = new Sessions(options.timeout, options.session);
       const ctx: PluginContext = {
         options,
         gss,

@@ -2,7 +2,9 @@ import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { CookieJar } from 'tough-cookie';
 import { debug } from '../debug';
 import { abortable } from './abort';
-import { type AnyAxiosHeaders, isReplayable } from './config';
+import { resolveRequestOptions } from '../options';
+import { type AnyAxiosHeaders, isReplayable, own, responseUrl } from './config';
+import type { Negotiation } from './negotiation';
 import type { Exchange, RequestState } from './state';
 
 /**
@@ -88,24 +90,26 @@ export class Sessions {
   constructor(
     /** How long a request waits for another request's first handshake with the same origin. */
     private readonly waitMs: number,
+    /** The `session` option: our store, unless a request says otherwise. */
+    private readonly enabled: boolean,
     private readonly now: () => number = Date.now,
   ) {}
 
   /**
    * Request hook, before a token is minted (a first send or a redirect hop). True when the
    * request goes out on a session: then it gets no token (and so has no server token to
-   * verify). `own` says whether our store is on for it (`session`), `wouldMint` whether it is
+   * verify). `requested` is the request's own `session` option, `wouldMint` whether it is
    * about to get a token up front (only such a request leads or waits for the first handshake).
    */
   async use(
     config: InternalAxiosRequestConfig,
     state: RequestState,
     url: URL,
-    own: boolean,
+    requested: boolean | undefined,
     wouldMint: boolean,
   ): Promise<boolean> {
     const callerJar = readableJar(config);
-    if (!own && callerJar === undefined) return false;
+    if (!(requested ?? this.enabled) && callerJar === undefined) return false;
     const origin = url.origin;
     let session = this.#origins.get(origin);
     const leader = session?.leader;
@@ -198,13 +202,28 @@ export class Sessions {
 
   /**
    * Response hook, once a response's authentication is checked: every redirect hop and the
-   * final response, from the URL that answered. `authenticated`: the send carried our token
-   * and the server proved itself (a verified server token, or TLS). Cookies are only taken
-   * from such a response, or over TLS from one to a send on our session; never from a
-   * plain-http response nothing vouches for. A response from the origin whose first handshake
-   * this exchange leads ends that handshake.
+   * final response. `negotiation`: the origin's, when `verify()` checked its server token on
+   * this response. Cookies are only taken from a response whose server proved itself (its
+   * token completed our context, or TLS), or over TLS from one to a send on our session; never
+   * from a plain-http response nothing vouches for. A response from the origin whose first
+   * handshake this exchange leads ends that handshake.
    */
-  verified(response: AxiosResponse, state: RequestState, url: URL, authenticated: boolean, own: boolean): void {
+  verified(response: AxiosResponse, state: RequestState, negotiation: Negotiation | undefined): void {
+    const requestOptions = resolveRequestOptions(own(response.config, 'kerberos'));
+    if (requestOptions === false || requestOptions.session === false) return;
+    const ours = requestOptions.session ?? this.enabled;
+    // Cheap, so that requests without sessions pay nothing more.
+    const concerned =
+      ours ||
+      state.session !== undefined ||
+      state.exchange.sessionLeader !== undefined ||
+      readableJar(response.config) !== undefined;
+    const url = concerned ? (negotiation?.plan.url ?? responseUrl(response)) : undefined;
+    if (url === undefined) return;
+    // 'disabled' asks for no server token and checks nothing.
+    let authenticated =
+      negotiation !== undefined &&
+      (url.protocol === 'https:' || (negotiation.mutual !== 'disabled' && negotiation.complete));
     const success = response.status < 400;
     const sent = state.session;
     const session = this.#origins.get(url.origin);
@@ -213,7 +232,7 @@ export class Sessions {
       authenticated ||= sent.via === 'store' && url.protocol === 'https:';
     }
     if (authenticated && success) {
-      this.#keep(response, url, own && readableJar(response.config) === undefined);
+      this.#keep(response, url, ours && readableJar(response.config) === undefined);
     }
     const leader = state.exchange.sessionLeader;
     if (leader?.origin !== url.origin) return;
@@ -224,20 +243,6 @@ export class Sessions {
       after.noSessionUntil = this.now() + NO_SESSION_TTL_MS;
     }
     this.release(state);
-  }
-
-  /**
-   * Whether a response has anything to tell the sessions: its send went out on a session or
-   * its exchange leads a first handshake, or it may set a session (ours is on, or the caller
-   * has a jar). Cheap, so that requests without sessions pay nothing more.
-   */
-  concerns(config: InternalAxiosRequestConfig, state: RequestState, own: boolean): boolean {
-    return (
-      own ||
-      state.session !== undefined ||
-      state.exchange.sessionLeader !== undefined ||
-      readableJar(config) !== undefined
-    );
   }
 
   /** Ends the first handshake an exchange led (any outcome), so the requests waiting go on. */

@@ -6,8 +6,8 @@ import { Negotiation } from '../core/negotiation';
 import { callerRoute, pinProxy, proxyFor } from '../core/env-proxy';
 import { ORIGIN, PROXY } from '../core/party';
 import { planProxy, planRequest } from '../core/plan';
-import { Exchange, RequestState, setState, stateOf } from '../core/state';
 import { takeOffSession } from '../core/session';
+import { Exchange, RequestState, setState, stateOf } from '../core/state';
 import { routeThroughTunnel } from '../core/tunnel-agent';
 import { debug } from '../debug';
 import { resolveRequestOptions, type KerberosRequestOptions } from '../options';
@@ -105,8 +105,7 @@ async function signForOrigin(
   // token; one that would mint waits for a first handshake already under way. ──
   const preempts = mayPreempt(ctx, requestOptions, url);
   if (requestOptions.session !== false && ctx.options.hosts?.matches(url) !== false) {
-    const own = requestOptions.session ?? ctx.options.session;
-    if (await ctx.sessions.use(config, state, url, own, preempts)) return;
+    if (await ctx.sessions.use(config, state, url, requestOptions.session, preempts)) return;
   }
   // Most requests to hosts that get nothing up front end here, before any SPN work (a CNAME
   // lookup, the caller's `spn` function). Per-request `spn`/`delegate` still go on, to be

@@ -190,17 +190,7 @@ async function verify(ctx: PluginContext, response: AxiosResponse, state: Reques
   }
   // ── Session hook (session.ts): keep the cookies of an authenticated response, learn whether
   // a send on a session was served, end a first handshake this exchange led. ──
-  const requestOptions = resolveRequestOptions(own(response.config, 'kerberos'));
-  if (requestOptions === false || requestOptions.session === false) return;
-  const ownSession = requestOptions.session ?? ctx.options.session;
-  if (!ctx.sessions.concerns(response.config, state, ownSession)) return;
-  const url = verified?.plan.url ?? responseUrl(response);
-  if (url === undefined) return;
-  // The server proved itself: TLS did, or its token completed our context ('disabled' asks
-  // for no token and checks nothing).
-  const authenticated =
-    verified !== undefined && (url.protocol === 'https:' || (verified.mutual !== 'disabled' && verified.complete));
-  ctx.sessions.verified(response, state, url, authenticated, ownSession);
+  ctx.sessions.verified(response, state, verified);
 }
 
 /**
