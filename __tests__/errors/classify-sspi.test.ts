@@ -5,7 +5,10 @@ import { adviceFor, classifyGssError } from '../../lib/errors/classify';
 // the SECURITY_STATUS as "<call>: <text>", and FormatMessage ends the text with CRLF. The texts
 // are Microsoft's documented English messages (learn.microsoft.com, "COM Error Codes (Security
 // and Setup)", from winerror.h). Built from that format string and those texts, not recorded on
-// Windows: the project has no Windows machine.
+// Windows: the project has no Windows machine. VS Code's Windows test of the same addon
+// (microsoft/vscode, src/vs/platform/request/test/node/requestService.test.ts) expects two of
+// them: "No authority could be contacted for authentication" and "No credentials are available
+// in the security package".
 const SSPI: [status: string, message: string, code: string, fixPart: RegExp][] = [
   [
     'SEC_E_NO_CREDENTIALS',
