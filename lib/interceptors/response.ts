@@ -1,5 +1,5 @@
 import { isAxiosError, type AxiosError, type AxiosResponse } from 'axios';
-import { abortable } from '../core/abort';
+import { abortable } from '../core/timers';
 import { callerAuthorizes, callerAuthorizesProxy, isReplayable, own, requestUrl, responseUrl } from '../core/config';
 import type { PluginContext } from '../core/context';
 import { mutualAuthenticationFailed, serverTokenProblem } from '../core/mutual';
