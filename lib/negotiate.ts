@@ -5,7 +5,7 @@ import { optionError } from './errors/option-error';
 import { kerberosProvider } from './gss/kerberos-provider';
 import { limitGss } from './gss/limits';
 import type { GssProvider, Mechanism } from './gss/provider';
-import { normalizeHostname } from './hosts';
+import { hostForUrl, normalizeHostname } from './hosts';
 import { resolveOptions, type MutualMode } from './options';
 import { checkSpn, httpUrl, spnForUrl, toPlatformForm } from './spn';
 
@@ -162,7 +162,7 @@ function planFor(
   const spn = checkSpn('target', target);
   const host = spn.slice(spn.search(/[@/]/) + 1);
   return {
-    url: httpUrl(`http://${host.includes(':') ? `[${host}]` : host}/`, 'target'),
+    url: httpUrl(`http://${hostForUrl(host)}/`, 'target'),
     host,
     spn: toPlatformForm(spn, platform),
   };

@@ -1,7 +1,7 @@
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import { debug } from '../debug';
-import { normalizeHostname } from '../hosts';
+import { hostForUrl, normalizeHostname } from '../hosts';
 import type { ResolvedOptions } from '../options';
 import { spnForUrl } from '../spn';
 import { withTimeout } from './timers';
@@ -59,7 +59,7 @@ export class SpnResolver {
     );
     const host = chain.names[chain.names.length - 1] as string;
     const canonicalUrl = new URL(url.href);
-    canonicalUrl.hostname = host.includes(':') ? `[${host}]` : host;
+    canonicalUrl.hostname = hostForUrl(host);
     return { spn: this.map(canonicalUrl), chain };
   }
 
