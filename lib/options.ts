@@ -303,7 +303,7 @@ function resolveDelegate(value: unknown, hosts: HostMatcher | undefined): HostMa
 /** The own properties that are set, on an object with no prototype to inherit from. */
 function withoutUndefined<T extends object>(input: T): Partial<T> {
   const own = Object.entries(input).filter(([, value]) => value !== undefined);
-  return Object.assign(Object.create(null) as object, Object.fromEntries(own)) as Partial<T>;
+  return Object.assign(Object.create(null) as object, Object.fromEntries(own));
 }
 
 function boolean(name: string, value: unknown): boolean {
@@ -337,8 +337,14 @@ function spn(name: string, value: unknown): string | ((url: URL) => string) | un
 }
 
 function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
+  switch (typeof value) {
+    case 'string':
+      return `'${value}'`;
+    case 'function':
+      return 'a function';
+    case 'object':
+      return value === null ? 'null' : Array.isArray(value) ? 'an array' : 'an object';
+    default:
+      return String(value);
+  }
 }

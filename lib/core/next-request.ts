@@ -186,7 +186,7 @@ function toHop(
       'Authorization',
       'Proxy-Authorization',
       'Cookie',
-      ...(Array.isArray(sensitive) ? sensitive : []),
+      ...(Array.isArray(sensitive) ? (sensitive as unknown[]) : []),
     ]) {
       if (typeof name === 'string') headers.delete(name);
     }

@@ -69,7 +69,7 @@ export function kerberosProvider(
         mechOID: options.mechanism === 'spnego' ? k.GSS_MECH_OID_SPNEGO : k.GSS_MECH_OID_KRB5,
       };
       if (options.principal !== undefined) init.principal = options.principal;
-      const client = await k.initializeClient(spn, init as Kerberos.InitializeClientOptions);
+      const client = await k.initializeClient(spn, init);
       return new NativeContext(client, platform === 'win32' && options.mutual);
     },
   };

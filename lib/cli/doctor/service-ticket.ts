@@ -4,7 +4,7 @@ import type { GssContextOptions, GssProvider, Mechanism } from '../../gss/provid
 import { learnSpnegoCause } from '../../gss/spnego-cause';
 import type { MutualMode } from '../../options';
 import { describeFailure } from '../failure';
-import { failed, passed, type Step } from './step';
+import { failed, messageOf, passed, type Step } from './step';
 
 export interface ServiceTicketInput {
   gss: GssProvider;
@@ -85,8 +85,4 @@ export async function checkServiceTicket(input: ServiceTicketInput): Promise<Ste
     'service-ticket',
     `service ticket for ${input.spn} obtained; first ${mechanism} token: ${bytes} bytes (not shown)`,
   );
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
