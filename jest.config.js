@@ -25,6 +25,7 @@ module.exports = {
         '<rootDir>/__tests__/proxy.test.ts',
         '<rootDir>/__tests__/core/tunnel-agent.test.ts',
         '<rootDir>/__tests__/interop.test.ts',
+        '<rootDir>/__tests__/core/token-size.test.ts',
         '<rootDir>/__tests__/security/**/*.test.ts',
       ],
       moduleNameMapper: { '^axios$': 'axios-lowest' },

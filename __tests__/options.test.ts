@@ -37,6 +37,9 @@ describe('resolveOptions', () => {
   it('refuses an empty hosts list, which would silently send no token anywhere', () => {
     expect(invalid({ hosts: [] })).toThrow(expect.objectContaining({ code: 'ERR_KERBEROS_OPTIONS' }));
     expect(invalid({ hosts: [] })).toThrow(/`hosts`.*empty list.*leave `hosts` unset/);
+    expect(() => resolveOptions({ hosts: [] })).toThrow(
+      expect.objectContaining({ fix: expect.stringMatching(/^list the hosts, or leave `hosts` unset/) as unknown }),
+    );
     expect(resolveOptions({ hosts: ['api.example.com'] }).hosts).toBeDefined();
   });
 

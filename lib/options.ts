@@ -77,7 +77,9 @@ export interface KerberosAuthOptions {
   /**
    * Credential delegation: `true` forwards your ticket-granting ticket to every host in
    * `hosts` (which must then be set); a pattern or list delegates only to hosts that match
-   * it and `hosts`. Never to proxies.
+   * it and `hosts`. Never to proxies. Needs a forwardable TGT: GSS leaves delegation out
+   * silently otherwise, and the plugin emits the process warning `AXIOS_KERBEROS_NOT_DELEGABLE`
+   * when it can tell (a `FILE:` credential cache).
    * @default false
    */
   delegate?: boolean | HostPattern | readonly HostPattern[];
@@ -230,7 +232,8 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
   if (Array.isArray(given.hosts) && given.hosts.length === 0) {
     throw optionError(
       'hosts',
-      'an empty list lets no host receive a token; list the hosts, or leave `hosts` unset to answer any Negotiate challenge',
+      'an empty list lets no host receive a token',
+      'list the hosts, or leave `hosts` unset to answer any Negotiate challenge',
     );
   }
   const hosts = given.hosts === undefined ? undefined : compileHosts(given.hosts, 'hosts');
@@ -290,7 +293,8 @@ function resolveDelegate(value: unknown, hosts: HostMatcher | undefined): HostMa
     if (hosts === undefined) {
       throw optionError(
         'delegate',
-        '`delegate: true` forwards your TGT, so it needs `hosts` to say to whom; set `hosts`',
+        '`delegate: true` forwards your TGT, so it needs `hosts` to say to whom',
+        'set `hosts` to the servers that may receive your tickets',
       );
     }
     return hosts;

@@ -57,7 +57,8 @@ export function createPlugin(
       if (marked[INSTALLED] === true) {
         throw new KerberosAuthError(
           'ERR_KERBEROS_OPTIONS',
-          'axios-kerberos is already installed on this axios instance; call eject() on the first handle before installing again.',
+          'axios-kerberos is already installed on this axios instance.',
+          { fix: 'call eject() on the first handle before installing again' },
         );
       }
       const pool = options.prefetch ? new TokenPool(gss) : undefined;

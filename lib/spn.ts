@@ -83,8 +83,8 @@ export function checkSpn(option: string, value: unknown): string {
     const [service, rest] = value.split('/') as [string, string];
     throw optionError(
       option,
-      `'${value}' is a principal name with a realm; write the host-based form '${service}@${rest.split('@')[0]}' ` +
-        "(the realm comes from krb5.conf's [domain_realm] section)",
+      `'${value}' is a principal name with a realm`,
+      `write the host-based form '${service}@${rest.split('@')[0]}' (the realm comes from krb5.conf's [domain_realm] section)`,
     );
   }
   if (typeof value !== 'string' || !SPN_FORM.test(value)) {

@@ -32,7 +32,9 @@
 
 set -euo pipefail
 
-readonly REALM=AK.TEST
+# scripts/ad-realm.sh sources this file for its Apache set-up and helpers; it names its
+# own realm (readonly REALM) first, and `main` only runs when this file is executed.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then readonly REALM=AK.TEST; fi
 readonly ALIAS_HOST=krb.example.test
 readonly ALICE_PASSWORD='alice-Passw0rd'
 readonly BOB_PASSWORD='bob-Passw0rd'
@@ -854,4 +856,4 @@ main() {
   esac
 }
 
-main "$@"
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi

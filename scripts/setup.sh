@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the tests, the demo and the benchmark need, and nothing that is there already:
 # Debian packages for the MIT KDC, Apache with mod_auth_gssapi, Squid (a Kerberos proxy) and
-# the headers the native `kerberos` module builds against, shellcheck for the lint step, then
-# the npm dependencies (npm ci).
+# the headers the native `kerberos` module builds against, Samba's AD DC and OpenJDK for the
+# interoperability peers (scripts/ad-realm.sh, the Java acceptor), shellcheck for the lint
+# step, then the npm dependencies (npm ci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev apache2 libapache2-mod-auth-gssapi curl python3-requests-kerberos squid openssl shellcheck)
+PACKAGES=(krb5-kdc krb5-admin-server krb5-user libkrb5-dev apache2 libapache2-mod-auth-gssapi curl python3-requests-kerberos squid openssl shellcheck
+  samba samba-ad-dc samba-ad-provision openjdk-17-jdk-headless)
 
 missing_packages() {
   local p

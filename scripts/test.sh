@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# On a fresh machine the AD domain's template takes seconds to provision: build it beside the
+# checks below (`ad-realm.sh up` waits for it under its lock). Waited for on any exit.
+bash scripts/ad-realm.sh template &
+trap 'wait' EXIT
 echo "== typecheck" >&2
 npx tsc -p tsconfig.json
 echo "== lint" >&2

@@ -19,6 +19,48 @@ async function server(handler: Parameters<typeof startServer>[0]): Promise<TestS
   return started;
 }
 
+describe('runDoctor on Active Directory problems', () => {
+  it('checks DNS before sending a mistyped host to cross-realm trusts', async () => {
+    const gss = new FakeGss();
+    gss.failWith = new Error('Server krbtgt/EXAMPLE.COM@AK.TEST not found in Kerberos database');
+    const url = new URL('http://reprots.example.com/');
+    const lookedUp: string[] = [];
+    const deps = {
+      ...fakeDeps(gss),
+      lookupHost: async (host: string) => {
+        lookedUp.push(host);
+        throw dnsError('ENOTFOUND', host);
+      },
+    };
+    const report = await runDoctor(url, options, deps);
+    const last = report.steps.at(-1);
+    expect(last).toMatchObject({ name: 'service-ticket', ok: false, code: 'ERR_KERBEROS_WRONG_REALM' });
+    expect(last?.detail).toMatch(/reprots\.example\.com does not resolve in DNS \(ENOTFOUND\)/);
+    expect(last?.fix).toMatch(/typo/);
+    expect(last?.fix).not.toMatch(/trust/);
+    expect(lookedUp).toEqual(['reprots.example.com']);
+
+    const resolving = await runDoctor(url, options, fakeDeps(gss));
+    expect(resolving.steps.at(-1)?.fix).toMatch(/cross-realm trust/);
+  });
+
+  it('connects a large token to the 400 the server answers it with', async () => {
+    const gss = new FakeGss();
+    gss.padding = 9000;
+    const target = await server((request, response) => {
+      if ((request.headers.authorization ?? '').length > 8190) response.writeHead(400).end('too large');
+      else response.writeHead(401, { 'WWW-Authenticate': 'Negotiate' }).end();
+    });
+    const report = await runDoctor(new URL(target.url), options, fakeDeps(gss));
+    expect(report.steps.find((step) => step.name === 'service-ticket')?.detail).toMatch(
+      /large \(\d+ characters .*ERR_KERBEROS_TOKEN_TOO_LARGE/,
+    );
+    const last = report.steps.at(-1);
+    expect(last).toMatchObject({ name: 'authenticated-request', ok: false, code: 'ERR_KERBEROS_TOKEN_TOO_LARGE' });
+    expect(last?.fix).toMatch(/LimitRequestFieldSize/);
+  });
+});
+
 describe('runDoctor (fake GSS, real HTTP on 127.0.0.1)', () => {
   it('runs all seven checks in order and passes when authentication works end to end', async () => {
     const target = await server(negotiateHandler());

@@ -1,17 +1,17 @@
 import { AxiosError } from 'axios';
-import { describeFailure, formatFailure, splitFix } from '../../lib/cli/failure';
+import { describeFailure, formatFailure, inCliTerms } from '../../lib/cli/failure';
 import { classifyGssError } from '../../lib/errors/classify';
+import { KerberosAuthError } from '../../lib/errors/kerberos-auth-error';
 
-describe('splitFix', () => {
-  it('cuts a library message at its "Fix:"', () => {
-    expect(splitFix('It failed: because. Fix: run `kinit`.')).toEqual({
-      problem: 'It failed: because',
-      fix: 'run `kinit`',
-    });
-  });
-
-  it('leaves a message without a fix whole', () => {
-    expect(splitFix('Nothing to fix.')).toEqual({ problem: 'Nothing to fix.', fix: undefined });
+describe('inCliTerms', () => {
+  it("writes the library's option syntax as the command line's flags", () => {
+    expect(inCliTerms("set `mutual: 'optional'` for it, or raise `timeout`")).toBe(
+      'set `--mutual optional` for it, or raise `--timeout`',
+    );
+    expect(inCliTerms("use `mechanism: 'spnego'` (the default)")).toBe('use `--mechanism spnego` (the default)');
+    expect(inCliTerms('or set the `spn` option to the registered name')).toBe(
+      'or pass `--spn` with the registered name',
+    );
   });
 });
 
@@ -24,6 +24,16 @@ describe('describeFailure', () => {
     expect(failure.problem).not.toContain('Fix:');
     expect(failure.fix).toMatch(/kinit/);
     expect(formatFailure(failure)).toMatch(/^ERR_KERBEROS_NO_CREDENTIALS: .*\. Fix: .*kinit.*\.$/);
+  });
+
+  it("reads the fix from the error's field, not from its message", () => {
+    const error = new KerberosAuthError('ERR_KERBEROS_TIMEOUT', 'Kerberos timed out. Fix: not this.', {
+      fix: "raise `timeout` or set `mutual: 'optional'`",
+    });
+    expect(describeFailure(error)).toMatchObject({
+      problem: 'Kerberos timed out. Fix: not this',
+      fix: 'raise `--timeout` or set `--mutual optional`',
+    });
   });
 
   it('gives network errors their system code and a generic fix', () => {

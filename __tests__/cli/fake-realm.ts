@@ -53,6 +53,8 @@ export function fakeDeps(
     run,
     gss,
     resolveCname,
+    // Every name resolves, unless a test says otherwise.
+    lookupHost: async () => ({ address: '127.0.0.1', family: 4 }),
   };
 }
 

@@ -46,7 +46,11 @@ describe('runCli: flags, help and exit codes', () => {
       ],
       [['get'], /missing required argument 'url'/],
       [['get', 'ftp://host/'], /'ftp:\/\/host\/' is not an http: or https: URL/],
-      [['get', 'http://localhost/', '--spn', 'no-at-sign'], /`spn`/],
+      [['get', 'http://localhost/', '--spn', 'no-at-sign'], /option `--spn`: expected an SPN/],
+      [
+        ['get', 'http://localhost/', '--spn', 'HTTP/h@R.TEST'],
+        /option `--spn`: 'HTTP\/h@R\.TEST' is a principal name with a realm\. Fix: write the host-based form 'HTTP@h'/,
+      ],
       [['frobnicate'], /unknown command 'frobnicate'/],
     ];
     for (const [args, message] of cases) {

@@ -2,9 +2,10 @@ import { classifyGssError } from '../../lib/errors/classify';
 
 // Verbatim messages of the `kerberos` addon built against Debian's Heimdal 7.8 GSS-API
 // (scripts/heimdal.sh addon), with raw krb5 as the mechanism, each produced by its real cause
-// against the test realms: the MIT KDC of scripts/realm.sh (AK.TEST) and the Heimdal KDC of
-// scripts/heimdal.sh (HK.TEST). The leading space is the addon's: it joins major and minor
-// status with one, and Heimdal's major text is empty.
+// against the test realms: the MIT KDC of scripts/realm.sh (AK.TEST), the Heimdal KDC of
+// scripts/heimdal.sh (HK.TEST) and the Samba AD DC of scripts/ad-realm.sh (AD.AK.TEST). The
+// leading space is the addon's: it joins major and minor status with one, and Heimdal's major
+// text is empty.
 const HEIMDAL: [cause: string, message: string, code: string, fixPart: RegExp][] = [
   [
     'no cache file at KRB5CCNAME',
@@ -71,6 +72,24 @@ const HEIMDAL: [cause: string, message: string, code: string, fixPart: RegExp][]
     ' Miscellaneous failure (see text): Server (HTTP/x.other.test@HK.TEST) unknown (HTTP/x.other.test@OTHER.TEST)',
     'ERR_KERBEROS_WRONG_REALM',
     /\[domain_realm\].*OTHER\.TEST/,
+  ],
+  [
+    'an AD account disabled after its TGT was issued (Samba AD DC)',
+    ' Miscellaneous failure (see text): KDC policy rejects request (HTTP/localhost@AD.AK.TEST)',
+    'ERR_KERBEROS_KDC_POLICY',
+    /domain administrator/,
+  ],
+  [
+    'an AD password that must be changed, with a TGT from before (Samba AD DC)',
+    ' Miscellaneous failure (see text): Password has expired (HTTP/localhost@AD.AK.TEST)',
+    'ERR_KERBEROS_PASSWORD_EXPIRED',
+    /kpasswd/,
+  ],
+  [
+    'an SPN registered on two AD accounts (Samba AD DC)',
+    ' Miscellaneous failure (see text): Server (HTTP/dup.ad.ak.test@AD.AK.TEST) unknown (HTTP/dup.ad.ak.test@AD.AK.TEST)',
+    'ERR_KERBEROS_UNKNOWN_SPN',
+    /setspn -Q .*setspn -X/,
   ],
   [
     'a stopped KDC',

@@ -6,6 +6,8 @@ export interface FakeToken {
   id: number;
   spn: string;
   delegate?: boolean;
+  /** Filler that makes the token as large as a ticket with a big PAC. */
+  pad?: string;
 }
 
 export function encodeToken(token: FakeToken): string {
@@ -38,6 +40,8 @@ export class FakeGss implements GssProvider {
   delayMs = 0;
   /** First tokens are NTLMSSP messages, as a SPNEGO fallback to NTLM would produce. */
   ntlm = false;
+  /** Characters of filler in each first token (a large Active Directory PAC). */
+  padding = 0;
   /** Calls under way (createContext and step), so a test can wait for them to end. */
   readonly #pending = new Set<Promise<unknown>>();
   #gate: Promise<void> | undefined;
@@ -122,7 +126,8 @@ export class FakeContext implements GssContext {
       if (failure !== undefined) throw failure;
       if (this.owner.ntlm) return Buffer.from('NTLMSSP\0\x01\x00\x00\x00', 'latin1').toString('base64');
       if (!this.options.mutual) this.complete = true;
-      return encodeToken({ kind: 'init', id: this.id, spn: this.spn, delegate: this.options.delegate });
+      const pad = this.owner.padding > 0 ? 'x'.repeat(this.owner.padding) : undefined;
+      return encodeToken({ kind: 'init', id: this.id, spn: this.spn, delegate: this.options.delegate, pad });
     }
     const token = decodeToken(serverToken);
     if (token?.id !== this.id) throw new Error('GSS failure: A token was invalid (defective token)');

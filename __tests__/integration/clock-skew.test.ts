@@ -18,5 +18,7 @@ describe('clock skew', () => {
     expect(isKerberosAuthError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'ERR_KERBEROS_CLOCK_SKEW' });
     expect((error as Error).message).toMatch(/clock/i);
+    // The server's KRB-ERROR reported it: its clock is the one to check, not the KDC's.
+    expect((error as { fix?: string }).fix).toMatch(/^the server's clock/);
   }, 20000);
 });

@@ -1,5 +1,5 @@
 import { isAxiosError } from 'axios';
-import { isKerberosAuthError } from '../errors/kerberos-auth-error';
+import { isKerberosAuthError, type KerberosAuthError } from '../errors/kerberos-auth-error';
 
 /** An error taken apart for display: the library code, what went wrong, and what to do. */
 export interface Failure {
@@ -12,13 +12,17 @@ export interface Failure {
 }
 
 /**
- * Splits an error into problem and fix. Messages of this library end with `Fix: …` (see
- * errors/classify.ts), so the fix is cut off there rather than written a second time here.
+ * An error as the CLI shows it: the library's errors carry their advice in `fix`, which is
+ * shown in the command line's terms (`--mutual optional`, not `mutual: 'optional'`).
  */
 export function describeFailure(error: unknown): Failure {
   if (isKerberosAuthError(error)) {
-    const { problem, fix } = splitFix(error.message);
-    return { code: error.code, systemCode: undefined, problem, fix };
+    return {
+      code: error.code,
+      systemCode: undefined,
+      problem: inCliTerms(problemOf(error)),
+      fix: error.fix === undefined ? undefined : inCliTerms(error.fix),
+    };
   }
   if (isAxiosError(error)) {
     return {
@@ -43,13 +47,30 @@ export function formatFailure(failure: Failure): string {
   return `${code === undefined ? '' : `${code}: `}${failure.problem}${fix}`;
 }
 
-/** `"… failed: X. Fix: do Y."` becomes `{ problem: '… failed: X', fix: 'do Y' }`. */
-export function splitFix(message: string): { problem: string; fix: string | undefined } {
-  const at = message.lastIndexOf(' Fix: ');
-  if (at === -1) return { problem: message, fix: undefined };
-  return { problem: trimStop(message.slice(0, at)), fix: trimStop(message.slice(at + ' Fix: '.length)) };
+/** The message without the `Fix: <fix>.` the error class appended to it. */
+function problemOf(error: KerberosAuthError): string {
+  const suffix = error.fix === undefined ? '' : ` Fix: ${error.fix}.`;
+  const problem =
+    suffix !== '' && error.message.endsWith(suffix) ? error.message.slice(0, -suffix.length) : error.message;
+  return problem.trim().replace(/\.$/, '');
 }
 
-function trimStop(text: string): string {
-  return text.trim().replace(/\.$/, '');
+// The library's advice names its options; on the command line they are flags. One row per
+// option that advice mentions and the CLI has.
+const CLI_TERMS: readonly [RegExp, string][] = [
+  [/`mutual: '(\w+)'`/g, '`--mutual $1`'],
+  [/`mechanism: '(\w+)'`/g, '`--mechanism $1`'],
+  [/raise `timeout`/g, 'raise `--timeout`'],
+  [/set the `spn` option to/g, 'pass `--spn` with'],
+  [/leave out `delegate`/g, 'leave out `--delegate`'],
+  [/\(`delegate: true`\)/g, '(`--delegate`)'],
+  [/`principal` option/g, '`--principal` option'],
+  // ERR_KERBEROS_OPTIONS for a flag's value ("Invalid option `spn`: …").
+  [/option `(spn|mutual|principal|mechanism|timeout|canonicalize)`/g, 'option `--$1`'],
+  [/option `includePort`/g, 'option `--include-port`'],
+];
+
+/** Library option syntax in `text` rewritten as the CLI's flags. */
+export function inCliTerms(text: string): string {
+  return CLI_TERMS.reduce((result, [pattern, flag]) => result.replace(pattern, flag), text);
 }

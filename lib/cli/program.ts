@@ -7,6 +7,7 @@ import { type MutualMode, resolveOptions } from '../options';
 import type { CliAuthOptions } from './auth-options';
 import { renderJson, renderText } from './doctor/render';
 import { type DoctorDeps, runDoctor, systemDeps } from './doctor/run';
+import { describeFailure } from './failure';
 import { type GetIo, runGet } from './get';
 import { UsageError, collectHeader, parseMethod, parseTimeout, parseUrl } from './option-parsers';
 
@@ -213,7 +214,11 @@ function authOptions(values: Values): CliAuthOptions {
   try {
     resolveOptions({ ...options });
   } catch (error) {
-    if (isKerberosAuthError(error)) throw new UsageError(error.message);
+    // The library's words name its options; the command line's name the flags.
+    if (isKerberosAuthError(error)) {
+      const { problem, fix } = describeFailure(error);
+      throw new UsageError(fix === undefined ? `${problem}.` : `${problem}. Fix: ${fix}.`);
+    }
     throw error;
   }
   return options;

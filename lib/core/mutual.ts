@@ -43,9 +43,13 @@ export function mutualAuthenticationFailed(
   const on = status === undefined ? '' : ` on HTTP ${status}`;
   return new MutualAuthenticationError(
     `Mutual authentication with ${negotiation.host} (SPN ${negotiation.spn}) failed${on}: ${problem}. ` +
-      `The response was withheld. Fix: check that the server is the one registered as ${negotiation.spn} ` +
-      'and that nothing between you and it rewrites authentication headers.',
-    { spn: negotiation.spn, host: negotiation.host, config },
+      'The response was withheld.',
+    {
+      spn: negotiation.spn,
+      host: negotiation.host,
+      config,
+      fix: `check that the server is the one registered as ${negotiation.spn} and that nothing between you and it rewrites authentication headers`,
+    },
   );
 }
 

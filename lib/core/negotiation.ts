@@ -1,4 +1,4 @@
-import { classifyGssError } from '../errors/classify';
+import { classifyGssError, rejectedFix } from '../errors/classify';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { debug } from '../debug';
 import type { GssContext, GssContextOptions, GssProvider } from '../gss/provider';
@@ -132,17 +132,16 @@ export class Negotiation {
    * SPNEGO), the KRB-ERROR the server sent, if any, is read from the token itself.
    */
   private classifyServerError(error: unknown, serverToken: string): KerberosAuthError {
-    const classified = classifyGssError(error, this.spn, this.host);
+    const classified = classifyGssError(error, this.spn, this.host, 'server');
     if (classified.code !== 'ERR_KERBEROS_GSS') return classified;
-    return classifyGssError(explainServerError(error, serverToken), this.spn, this.host);
+    return classifyGssError(explainServerError(error, serverToken), this.spn, this.host, 'server');
   }
 
   rejected(why: string, cause?: unknown): KerberosAuthError {
     return new KerberosAuthError(
       'ERR_KERBEROS_REJECTED',
-      `${this.host} rejected Kerberos authentication for SPN ${this.spn}: ${why}. Fix: check that the server's keytab ` +
-        'holds this SPN with the current key version (kvno), that your principal is authorised there, and run `klist` to see your tickets.',
-      { cause, spn: this.spn, host: this.host },
+      `${this.host} rejected Kerberos authentication for SPN ${this.spn}: ${why}.`,
+      { cause, spn: this.spn, host: this.host, fix: rejectedFix(this.plan.mechanism) },
     );
   }
 }
@@ -202,9 +201,12 @@ function refuseNtlm(token: string, plan: RequestPlan): string {
   if (!plan.allowNtlm && isNtlmToken(token)) {
     throw new KerberosAuthError(
       'ERR_KERBEROS_NTLM_REFUSED',
-      `GSS offered an NTLM token instead of Kerberos for ${plan.host} (SPN ${plan.spn}); it was not sent. ` +
-        'Fix: get a Kerberos ticket (`kinit`) and make sure the SPN exists, so SPNEGO does not fall back to NTLM.',
-      { spn: plan.spn, host: plan.host },
+      `GSS offered an NTLM token instead of Kerberos for ${plan.host} (SPN ${plan.spn}); it was not sent.`,
+      {
+        spn: plan.spn,
+        host: plan.host,
+        fix: 'get a Kerberos ticket (`kinit`) and make sure the SPN exists, so SPNEGO does not fall back to NTLM',
+      },
     );
   }
   return token;

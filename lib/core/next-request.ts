@@ -287,7 +287,11 @@ function bodyNotReplayable(to: URL, status: number, config: InternalAxiosRequest
   return new KerberosAuthError(
     'ERR_KERBEROS_BODY_NOT_REPLAYABLE',
     `A ${status} redirect to ${to.host} asks for the request body again, but it is a stream that cannot be sent ` +
-      'twice. Fix: send a Buffer or a string instead of a stream, or send the request to the URL it redirects to.',
-    { host: to.hostname, config },
+      'twice.',
+    {
+      host: to.hostname,
+      config,
+      fix: 'send a Buffer or a string instead of a stream, or send the request to the URL it redirects to',
+    },
   );
 }

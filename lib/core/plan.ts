@@ -120,9 +120,13 @@ export function proxyNotListed(proxy: URL): KerberosAuthError {
   return new KerberosAuthError(
     'ERR_KERBEROS_PROXY_AUTH_REQUIRED',
     `The forward proxy ${proxy.host} asks for Kerberos (407, Proxy-Authenticate: Negotiate), but it is not in ` +
-      `\`proxies\`, so no token was sent to it. Fix: add '${host}' to the \`proxies\` option if it should ` +
-      'receive your tickets, or set `proxy: false` (or NO_PROXY) for requests that should not go through it.',
-    { host },
+      '`proxies`, so no token was sent to it.',
+    {
+      host,
+      fix:
+        `add '${host}' to the \`proxies\` option if it should receive your tickets, or set \`proxy: false\` ` +
+        '(or NO_PROXY) for requests that should not go through it',
+    },
   );
 }
 
@@ -134,8 +138,7 @@ export function defaultMutual(url: URL): MutualMode {
 function untrusted(host: string, spn: string, what: string): KerberosAuthError {
   return new KerberosAuthError(
     'ERR_KERBEROS_UNTRUSTED_HOST',
-    `Refusing to send a Kerberos token to ${host} (SPN ${spn}): ${what}, but ${host} is not in \`hosts\`. ` +
-      'Fix: add the host to the `hosts` option if it should receive your tickets.',
-    { spn, host },
+    `Refusing to send a Kerberos token to ${host} (SPN ${spn}): ${what}, but ${host} is not in \`hosts\`.`,
+    { spn, host, fix: 'add the host to the `hosts` option if it should receive your tickets' },
   );
 }

@@ -189,9 +189,12 @@ function pickTls(options: https.AgentOptions): https.AgentOptions {
 function badProxyChallenge(plan: RequestPlan, reason: string): KerberosAuthError {
   return new KerberosAuthError(
     'ERR_KERBEROS_BAD_CHALLENGE',
-    `The proxy ${plan.host} sent an unusable Proxy-Authenticate header (SPN ${plan.spn}): ${reason}. Fix: this is a ` +
-      'proxy-side problem (or something between you and the proxy is rewriting headers); check the proxy.',
-    { spn: plan.spn, host: plan.host },
+    `The proxy ${plan.host} sent an unusable Proxy-Authenticate header (SPN ${plan.spn}): ${reason}.`,
+    {
+      spn: plan.spn,
+      host: plan.host,
+      fix: 'this is a proxy-side problem (or something between you and the proxy is rewriting headers); check the proxy',
+    },
   );
 }
 

@@ -13,12 +13,24 @@ export interface KerberosAuthErrorDetails {
   config?: InternalAxiosRequestConfig;
   /** The axios response, when there was one. Non-enumerable, like `config`. */
   response?: AxiosResponse;
+  /**
+   * What to do about it, as one clause without a final stop. The message ends with
+   * `Fix: <fix>.`; the field is there so a CLI or a log can show it without parsing.
+   */
+  fix?: string;
 }
 
+/** The names of this library's error classes. */
+export type KerberosAuthErrorName = 'KerberosAuthError' | 'MutualAuthenticationError';
+
 // A brand that survives two copies of this package in one process (ESM + CJS, or
-// two versions in node_modules), where `instanceof` alone would say no. Same idea
-// as undici's `Symbol.for('undici.error.UND_ERR')`.
+// two versions in node_modules), where the prototype chain alone would say no. Same idea
+// as undici's `Symbol.for('undici.error.UND_ERR')`, which `instanceof` checks too.
 const BRAND = Symbol.for('axios-kerberos.error');
+
+function branded(value: unknown): value is KerberosAuthError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
 
 /**
  * The base class of every error this library throws. `code` is stable and documented
@@ -28,8 +40,10 @@ const BRAND = Symbol.for('axios-kerberos.error');
  * logging or `JSON.stringify`-ing an error never prints a Negotiate token.
  */
 export class KerberosAuthError extends Error {
-  override name = 'KerberosAuthError';
+  override name: KerberosAuthErrorName = 'KerberosAuthError';
   readonly code: KerberosErrorCode;
+  /** What to do about it (the message's `Fix:` part, without the final stop), when known. */
+  readonly fix: string | undefined;
   readonly spn: string | undefined;
   readonly host: string | undefined;
   /** The request's axios config (non-enumerable), when the error belongs to a request. */
@@ -37,14 +51,31 @@ export class KerberosAuthError extends Error {
   /** The response that led to the error (non-enumerable); never set for a failed mutual authentication. */
   declare readonly response: AxiosResponse | undefined;
 
+  /**
+   * `message` says what went wrong (and ends with a stop); `details.fix`, when given, is
+   * appended as `Fix: <fix>.`.
+   */
   constructor(code: KerberosErrorCode, message: string, details: KerberosAuthErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(
+      details.fix === undefined ? message : `${message} Fix: ${details.fix}.`,
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
     this.code = code;
+    this.fix = details.fix;
     this.spn = details.spn;
     this.host = details.host;
     hide(this, 'config', details.config);
     hide(this, 'response', details.response);
     hide(this, BRAND, true);
+  }
+
+  /**
+   * `error instanceof KerberosAuthError` holds for errors of another copy of this package
+   * too (checked by the brand); subclasses keep the prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this === KerberosAuthError) return branded(value);
+    return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 
   /**
@@ -67,8 +98,5 @@ function hide(target: object, key: PropertyKey, value: unknown): void {
  * package, where `instanceof` would fail.
  */
 export function isKerberosAuthError(value: unknown): value is KerberosAuthError {
-  return (
-    value instanceof KerberosAuthError ||
-    (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true)
-  );
+  return branded(value);
 }

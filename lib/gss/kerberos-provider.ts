@@ -1,5 +1,6 @@
 import type * as Kerberos from 'kerberos';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
+import { warnIfNotDelegable } from './delegation';
 import type { GssContext, GssContextOptions, GssProvider } from './provider';
 
 type KerberosModule = typeof Kerberos;
@@ -24,13 +25,16 @@ function loadKerberos(): KerberosModule {
     const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
     throw new KerberosAuthError(
       'ERR_KERBEROS_NATIVE_UNAVAILABLE',
-      `The native \`kerberos\` module could not be loaded: ${cause}. Fix: when a shared library such as ` +
-        'libgssapi_krb5.so.2 is missing (slim container images), install the Kerberos runtime library ' +
-        '(Debian/Ubuntu: libgssapi-krb5-2, RHEL/Fedora and Alpine: krb5-libs); when the module was never ' +
-        'built, install the Kerberos development files (Debian/Ubuntu: libkrb5-dev, RHEL/Fedora: ' +
-        'krb5-devel, Alpine: krb5-dev) and a C++ toolchain, approve its install script if npm asks, then ' +
-        'reinstall (`npm rebuild kerberos`).',
-      { cause: error },
+      `The native \`kerberos\` module could not be loaded: ${cause}.`,
+      {
+        cause: error,
+        fix:
+          'when a shared library such as libgssapi_krb5.so.2 is missing (slim container images), install the ' +
+          'Kerberos runtime library (Debian/Ubuntu: libgssapi-krb5-2, RHEL/Fedora and Alpine: krb5-libs); when ' +
+          'the module was never built, install the Kerberos development files (Debian/Ubuntu: libkrb5-dev, ' +
+          'RHEL/Fedora: krb5-devel, Alpine: krb5-dev) and a C++ toolchain, approve its install script if npm ' +
+          'asks, then reinstall (`npm rebuild kerberos`)',
+      },
     );
   }
 }
@@ -69,6 +73,7 @@ export function kerberosProvider(
         mechOID: options.mechanism === 'spnego' ? k.GSS_MECH_OID_SPNEGO : k.GSS_MECH_OID_KRB5,
       };
       if (options.principal !== undefined) init.principal = options.principal;
+      if (options.delegate) warnIfNotDelegable(spn, options.principal);
       const client = await k.initializeClient(spn, init);
       return new NativeContext(client, platform === 'win32' && options.mutual);
     },

@@ -83,11 +83,11 @@ class Semaphore {
 function gssTimeout<T>(promise: Promise<T>, ms: number, spn: string, what: string, onTimeout?: () => void): Promise<T> {
   return withTimeout(promise, ms, () => {
     onTimeout?.();
-    return new KerberosAuthError(
-      'ERR_KERBEROS_TIMEOUT',
-      `Kerberos timed out after ${ms} ms ${what} for SPN ${spn}. Fix: the KDC is probably not answering; ` +
-        'check the `kdc` entries of the realm in krb5.conf (KRB5_CONFIG) and the network path to them, or raise `timeout`.',
-      { spn },
-    );
+    return new KerberosAuthError('ERR_KERBEROS_TIMEOUT', `Kerberos timed out after ${ms} ms ${what} for SPN ${spn}.`, {
+      spn,
+      fix:
+        'the KDC is probably not answering; check the `kdc` entries of the realm in krb5.conf (KRB5_CONFIG) ' +
+        'and the network path to them, or raise `timeout`',
+    });
   });
 }

@@ -10,6 +10,7 @@ import { ORIGIN, type Party, PROXY } from '../core/party';
 import { planProxy, planRequest, proxyNotListed, type RequestPlan } from '../core/plan';
 import { redactAxiosError, redactConfig, redactResponse } from '../core/redact';
 import { type RequestState, stateOf } from '../core/state';
+import { tokenTooLarge } from '../core/token-size';
 import { debug } from '../debug';
 import { isKerberosAuthError, KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
@@ -184,10 +185,14 @@ async function verify(ctx: PluginContext, response: AxiosResponse, state: Reques
  * after every hop was verified and before the caller sees it (or axios's error for it): the
  * spent tokens in `response.config.headers` are replaced by `Negotiate [redacted]`, and when
  * the plugin followed redirects, `response.request.res.responseUrl` names the last URL, as
- * follow-redirects would have. An error thrown here reaches the caller with the config and
+ * follow-redirects would have. A 400 or 431 to a request whose token is large becomes
+ * ERR_KERBEROS_TOKEN_TOO_LARGE (see tokenTooLarge). An error thrown here reaches the caller with the config and
  * response attached, like any failure of the checks before.
  */
 function settle(response: AxiosResponse, state: RequestState): void {
+  // A 400 or 431 to our large token: the server refused the header before any authentication.
+  const tooLarge = tokenTooLarge(response, state);
+  if (tooLarge !== undefined) throw tooLarge;
   if (state.exchange.redirects > 0) {
     const res = (response.request as { res?: { responseUrl?: unknown } } | undefined)?.res;
     const url = requestUrl(response.config);
@@ -215,9 +220,14 @@ function withContext(error: unknown, response: AxiosResponse): unknown {
 function badChallenge(plan: RequestPlan, party: Party, reason: string, response: AxiosResponse): KerberosAuthError {
   return new KerberosAuthError(
     'ERR_KERBEROS_BAD_CHALLENGE',
-    `${plan.host} sent an unusable ${party.challengeHeaderName} header (SPN ${plan.spn}): ${reason}. Fix: this is a server-side ` +
-      'problem (or something between you and the server is rewriting headers); check the server and proxies.',
-    { spn: plan.spn, host: plan.host, config: response.config, response },
+    `${plan.host} sent an unusable ${party.challengeHeaderName} header (SPN ${plan.spn}): ${reason}.`,
+    {
+      spn: plan.spn,
+      host: plan.host,
+      config: response.config,
+      response,
+      fix: 'this is a server-side problem (or something between you and the server is rewriting headers); check the server and proxies',
+    },
   );
 }
 
@@ -225,8 +235,15 @@ function notReplayable(plan: RequestPlan, party: Party, response: AxiosResponse)
   return new KerberosAuthError(
     'ERR_KERBEROS_BODY_NOT_REPLAYABLE',
     `${plan.host} asked for Kerberos authentication (${response.status}), but the request body is a stream that ` +
-      `cannot be sent twice. Fix: list ${plan.host} in the \`${party.allowlist}\` option ` +
-      'so the token goes with the first request and no challenge comes, or send a Buffer or string instead of a stream.',
-    { spn: plan.spn, host: plan.host, config: response.config, response },
+      'cannot be sent twice.',
+    {
+      spn: plan.spn,
+      host: plan.host,
+      config: response.config,
+      response,
+      fix:
+        `list ${plan.host} in the \`${party.allowlist}\` option so the token goes with the first request and no ` +
+        'challenge comes, or send a Buffer or string instead of a stream',
+    },
   );
 }

@@ -16,6 +16,11 @@ class RealmEnvironment extends TestEnvironment {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     };
+    // Node emits process warnings on the real process, not on the copy tests see.
+    this.global.__onRealProcessWarning = (listener) => {
+      process.on('warning', listener);
+      return () => process.off('warning', listener);
+    };
   }
 }
 

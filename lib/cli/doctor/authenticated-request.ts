@@ -1,7 +1,9 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { stateOf } from '../../core/state';
 import type { MutualMode } from '../../options';
-import { describeFailure } from '../failure';
+import { rejectedFix } from '../../errors/classify';
+import type { Mechanism } from '../../gss/provider';
+import { describeFailure, inCliTerms } from '../failure';
 import { failed, passed, type Step } from './step';
 
 /** How the authenticated request went, for the round-trip summary. */
@@ -20,6 +22,7 @@ export async function checkAuthenticatedRequest(
   client: AxiosInstance,
   url: URL,
   mutual: MutualMode,
+  mechanism: Mechanism,
 ): Promise<AuthenticatedOutcome> {
   let response: AxiosResponse;
   try {
@@ -43,8 +46,8 @@ export async function checkAuthenticatedRequest(
       step: failed(
         'authenticated-request',
         `${status}: the server did not accept the Kerberos token`,
-        "check that the server's keytab holds the SPN with the current key version (`kvno <spn>`), that your " +
-          'principal is allowed there, and the server log',
+        // The plugin's own advice for the same refusal, so `doctor` and the library agree.
+        `${inCliTerms(rejectedFix(mechanism))}; and read the server's log`,
         'ERR_KERBEROS_REJECTED',
       ),
       rounds,

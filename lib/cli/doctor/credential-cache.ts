@@ -1,3 +1,4 @@
+import { adviceFor } from '../../errors/classify';
 import { formatDuration, formatLocal } from '../duration';
 import { findTgt, type KlistListing, type KlistResult, type KlistTicket } from '../klist';
 import type { Krb5Conf } from '../krb5-conf';
@@ -15,9 +16,8 @@ export interface CredentialCacheInput {
   uid: number | undefined;
 }
 
-const KINIT_FIX =
-  'there is no Kerberos ticket: run `kinit` (or `kinit you@REALM`) and check with `klist`; if your ticket is in ' +
-  'another cache, point KRB5CCNAME at it; a service account can set KRB5_CLIENT_KTNAME to a client keytab instead';
+// The library's own advice for a missing ticket: doctor and the plugin say the same.
+const KINIT_FIX = adviceFor('ERR_KERBEROS_NO_CREDENTIALS') as string;
 // A ticket this close to its end may expire between this check and the request.
 const SOON_MS = 5 * 60 * 1000;
 

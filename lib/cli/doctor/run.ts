@@ -31,6 +31,8 @@ export interface DoctorDeps {
   gss: GssProvider;
   /** The CNAME lookup behind `--canonicalize cname`; `dns.promises.resolveCname` by default. */
   resolveCname: CnameResolver;
+  /** Address lookup of the URL host, when the KDC does not know its name; `dns.promises.lookup` by default. */
+  lookupHost: (host: string) => Promise<unknown>;
 }
 
 export function systemDeps(): DoctorDeps {
@@ -43,6 +45,7 @@ export function systemDeps(): DoctorDeps {
     run: runProgram,
     gss: kerberosProvider(),
     resolveCname: (name) => dns.resolveCname(name),
+    lookupHost: (host) => dns.lookup(host),
   };
 }
 
@@ -94,6 +97,7 @@ export async function runDoctor(
     spn,
     host,
     alternatives,
+    lookupHost: deps.lookupHost,
     foreignRealm:
       target.realm !== undefined && home !== undefined && target.realm.realm !== home
         ? { ...target.realm, home }
@@ -116,7 +120,7 @@ export async function runDoctor(
       resolveCname,
     },
   );
-  const outcome = await checkAuthenticatedRequest(client, url, mutual);
+  const outcome = await checkAuthenticatedRequest(client, url, mutual, options.mechanism);
   if (!add(outcome.step)) return report();
   add(summarizeRoundTrips({ probe, authenticated: counter.count - probe, ms: performance.now() - started }));
   return report();

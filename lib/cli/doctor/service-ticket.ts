@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { isNtlmToken } from '../../core/negotiation';
+import { LARGE_TOKEN_CHARS } from '../../core/token-size';
 import { classifyGssError } from '../../errors/classify';
 import type { GssContextOptions, GssProvider, Mechanism } from '../../gss/provider';
 import { learnSpnegoCause } from '../../gss/spnego-cause';
@@ -15,9 +17,17 @@ export interface ServiceTicketInput {
   mutual: MutualMode;
   /** Command-line options that give another SPN, suggested when the KDC does not know this one. */
   alternatives?: string;
+  /**
+   * Resolves the URL host in DNS (`dns.promises.lookup`): a host that does not resolve is a
+   * typo in the URL, not a realm or SPN problem, whatever the KDC says about its name.
+   */
+  lookupHost?: (host: string) => Promise<unknown>;
   /** Set when krb5.conf maps the SPN's host to a realm other than `default_realm`. */
   foreignRealm?: { realm: string; entry: string; home: string };
 }
+
+// A name that does not exist (getaddrinfo's EAI_NONAME, as Node names it), not a DNS outage.
+const NO_SUCH_HOST = new Set(['ENOTFOUND', 'ENODATA']);
 
 // MIT's words when a Heimdal KDC refuses a name: no principal is named, so an unknown SPN and a
 // realm with no trust path read the same. krb5.conf, which doctor reads, tells them apart.
@@ -43,6 +53,16 @@ export async function checkServiceTicket(input: ServiceTicketInput): Promise<Ste
     // The same repeat with raw Kerberos as the plugin's, so both name the same cause.
     const cause = await learnSpnegoCause(input.gss, input.spn, options, error);
     const failure = describeFailure(classifyGssError(cause, input.spn, input.host));
+    const nameProblem = failure.code === 'ERR_KERBEROS_WRONG_REALM' || failure.code === 'ERR_KERBEROS_UNKNOWN_SPN';
+    const unresolved = nameProblem ? await unresolvable(input) : undefined;
+    if (unresolved !== undefined) {
+      return failed(
+        'service-ticket',
+        `${failure.problem}; and ${input.host} does not resolve in DNS (${unresolved})`,
+        `check the host name in the URL for a typo: ${input.host} has no address, so no service can be registered under it`,
+        failure.code,
+      );
+    }
     const foreign = input.foreignRealm;
     if (
       failure.code === 'ERR_KERBEROS_UNKNOWN_SPN' &&
@@ -81,8 +101,25 @@ export async function checkServiceTicket(input: ServiceTicketInput): Promise<Ste
   }
   const bytes = Buffer.from(token, 'base64').length;
   const mechanism = input.mechanism === 'spnego' ? 'SPNEGO' : 'raw krb5';
+  const large =
+    token.length >= LARGE_TOKEN_CHARS
+      ? `; large (${token.length} characters in the header, many group memberships): servers with an 8 KiB header ` +
+        'limit answer 400 or 431 (ERR_KERBEROS_TOKEN_TOO_LARGE), and delegation doubles it'
+      : '';
   return passed(
     'service-ticket',
-    `service ticket for ${input.spn} obtained; first ${mechanism} token: ${bytes} bytes (not shown)`,
+    `service ticket for ${input.spn} obtained; first ${mechanism} token: ${bytes} bytes (not shown)${large}`,
   );
+}
+
+/** The DNS error code when the URL host does not exist; undefined when it resolves (or is an IP). */
+async function unresolvable(input: ServiceTicketInput): Promise<string | undefined> {
+  if (input.lookupHost === undefined || isIP(input.host) !== 0) return undefined;
+  try {
+    await input.lookupHost(input.host);
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && NO_SUCH_HOST.has(code) ? code : undefined;
+  }
 }
