@@ -66,12 +66,17 @@ export function compileHosts(patterns: HostPattern | readonly HostPattern[], opt
   };
 }
 
+/** A host as a URL spells it: an IPv6 address in brackets (RFC 3986 section 3.2.2), others as they are. */
+export function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
 function hostOf(name: string, option: string): string {
   if (name === '' || /[/\s@?#]/.test(name) || name.includes('*')) {
     throw optionError(option, `'${name}' is not a host name (use 'host.example.com' or '*.example.com')`);
   }
   try {
-    return normalizeHostname(new URL(`http://${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}`));
+    return normalizeHostname(new URL(`http://${hostForUrl(name)}`));
   } catch {
     throw optionError(option, `'${name}' is not a valid host name`);
   }

@@ -5,7 +5,7 @@ import { optionError } from './errors/option-error';
 import { kerberosProvider } from './gss/kerberos-provider';
 import { limitGss } from './gss/limits';
 import type { GssProvider, Mechanism } from './gss/provider';
-import { normalizeHostname } from './hosts';
+import { hostForUrl, normalizeHostname } from './hosts';
 import { resolveOptions, type MutualMode } from './options';
 import { checkSpn, httpUrl, spnForUrl, toPlatformForm } from './spn';
 
@@ -54,15 +54,17 @@ export interface NegotiateOptions {
   allowNtlm?: boolean;
 }
 
-const NEGOTIATE_OPTIONS = new Set([
-  'service',
-  'mutual',
-  'mechanism',
-  'principal',
-  'timeout',
-  'includePort',
-  'allowNtlm',
-]);
+// Checked against the type: a new option of negotiate() that is not listed fails to compile.
+const NEGOTIATE_OPTIONS = {
+  service: true,
+  mutual: true,
+  mechanism: true,
+  principal: true,
+  delegate: true,
+  timeout: true,
+  includePort: true,
+  allowNtlm: true,
+} as const satisfies Record<keyof NegotiateOptions, true>;
 
 /** One Negotiate exchange for any HTTP client: the header to send, then the reply to verify. */
 export interface NegotiateTicket {
@@ -111,7 +113,8 @@ export async function negotiateWith(
   // The plugin's validation, limited to what one exchange takes: `hosts`, `spn`, `prefetch`…
   // would be accepted there and silently mean nothing here.
   for (const key of Object.keys(rest)) {
-    if (!NEGOTIATE_OPTIONS.has(key)) throw optionError(key, 'not an option of negotiate() (see docs/options.md)');
+    if (!Object.hasOwn(NEGOTIATE_OPTIONS, key))
+      throw optionError(key, 'not an option of negotiate() (see docs/options.md)');
   }
   if (delegate !== undefined && typeof delegate !== 'boolean') throw optionError('delegate', 'expected true or false');
   const resolved = resolveOptions(rest);
@@ -159,7 +162,7 @@ function planFor(
   const spn = checkSpn('target', target);
   const host = spn.slice(spn.search(/[@/]/) + 1);
   return {
-    url: httpUrl(`http://${host.includes(':') ? `[${host}]` : host}/`, 'target'),
+    url: httpUrl(`http://${hostForUrl(host)}/`, 'target'),
     host,
     spn: toPlatformForm(spn, platform),
   };

@@ -198,26 +198,35 @@ export const DEFAULT_OPTIONS = {
 
 const MUTUAL_MODES: readonly MutualMode[] = ['required', 'optional', 'disabled'];
 const MECHANISMS: readonly Mechanism[] = ['spnego', 'kerberos'];
-const KNOWN = new Set<string>([
-  'hosts',
-  'proxies',
-  'preemptive',
-  'service',
-  'spn',
-  'mutual',
-  'mechanism',
-  'principal',
-  'delegate',
-  'maxRounds',
-  'timeout',
-  'maxConcurrentGss',
-  'prefetch',
-  'canonicalize',
-  'includePort',
-  'allowNtlm',
-  'proxyMutual',
-  'session',
-]);
+// Each list is checked against its type: a new option that is not listed here fails to compile.
+const KNOWN = {
+  hosts: true,
+  proxies: true,
+  preemptive: true,
+  service: true,
+  spn: true,
+  mutual: true,
+  mechanism: true,
+  principal: true,
+  delegate: true,
+  maxRounds: true,
+  timeout: true,
+  maxConcurrentGss: true,
+  prefetch: true,
+  canonicalize: true,
+  includePort: true,
+  allowNtlm: true,
+  proxyMutual: true,
+  session: true,
+} as const satisfies Record<keyof KerberosAuthOptions, true>;
+const KNOWN_REQUEST = {
+  spn: true,
+  mutual: true,
+  delegate: true,
+  preemptive: true,
+  proxyMutual: true,
+  session: true,
+} as const satisfies Record<keyof KerberosRequestOptions, true>;
 
 /**
  * Validates options once and merges them over `DEFAULT_OPTIONS`. Throws a
@@ -228,7 +237,7 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
     throw optionError('options', 'expected an object');
   }
   for (const key of Object.keys(input)) {
-    if (!KNOWN.has(key)) throw optionError(key, 'unknown option (check the spelling in docs/options.md)');
+    if (!Object.hasOwn(KNOWN, key)) throw optionError(key, 'unknown option (check the spelling in docs/options.md)');
   }
   // Own properties only: a polluted `Object.prototype.mutual` must not change anything.
   const given: Partial<KerberosAuthOptions> = withoutUndefined(input);
@@ -285,11 +294,8 @@ export function resolveRequestOptions(value: unknown): KerberosRequestOptions | 
   const v: Record<string, unknown> = withoutUndefined(value as Record<string, unknown>);
   const out = Object.create(null) as KerberosRequestOptions;
   for (const key of Object.keys(v)) {
-    if (!['spn', 'mutual', 'delegate', 'preemptive', 'proxyMutual', 'session'].includes(key)) {
-      throw optionError(
-        `kerberos.${key}`,
-        'unknown per-request option (spn, mutual, delegate, preemptive, proxyMutual, session)',
-      );
+    if (!Object.hasOwn(KNOWN_REQUEST, key)) {
+      throw optionError(`kerberos.${key}`, `unknown per-request option (${Object.keys(KNOWN_REQUEST).join(', ')})`);
     }
   }
   if (v.spn !== undefined) out.spn = checkSpn('kerberos.spn', v.spn);
@@ -321,7 +327,7 @@ function resolveDelegate(value: unknown, hosts: HostMatcher | undefined): HostMa
 /** The own properties that are set, on an object with no prototype to inherit from. */
 function withoutUndefined<T extends object>(input: T): Partial<T> {
   const own = Object.entries(input).filter(([, value]) => value !== undefined);
-  return Object.assign(Object.create(null) as object, Object.fromEntries(own)) as Partial<T>;
+  return Object.assign(Object.create(null) as object, Object.fromEntries(own));
 }
 
 function boolean(name: string, value: unknown): boolean {
@@ -355,8 +361,14 @@ function spn(name: string, value: unknown): string | ((url: URL) => string) | un
 }
 
 function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
+  switch (typeof value) {
+    case 'string':
+      return `'${value}'`;
+    case 'function':
+      return 'a function';
+    case 'object':
+      return value === null ? 'null' : Array.isArray(value) ? 'an array' : 'an object';
+    default:
+      return String(value);
+  }
 }

@@ -35,8 +35,3 @@ export function pluginOptions(host: string, options: CliAuthOptions): KerberosAu
     prefetch: false,
   };
 }
-
-/** The mutual-authentication mode the plugin applies to `url` when none is given. */
-export function effectiveMutual(url: URL, mutual: MutualMode | undefined): MutualMode {
-  return mutual ?? (url.protocol === 'https:' ? 'optional' : 'required');
-}

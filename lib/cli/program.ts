@@ -140,7 +140,7 @@ export async function runCli(argv: string[], io: GetIo, deps?: () => DoctorDeps)
     const command = commandNamed(first);
     const values = parse(command, rest);
     if (values.help === true) return print(io, commandHelp(command, first));
-    const url = urlOf(values.positionals as string[], first);
+    const url = urlOf(values.positionals, first);
     return await command.run(url, values, authOptions(values), io, deps);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

@@ -1,3 +1,5 @@
+import { BASE64 } from '../http/negotiate-challenge';
+
 /** Headers whose values carry credentials or Negotiate tokens. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'www-authenticate', 'proxy-authenticate']);
 
@@ -6,7 +8,6 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'www
 // comma or the end. `Basic realm=x` is a parameter list, not a token, and stays readable.
 const QUOTED_OR_TOKEN =
   /("(?:[^"\\]|\\.)*")|([A-Za-z][!#$%&'*+.^_`|~0-9A-Za-z-]*)([ \t]+)([A-Za-z0-9._~+/-]+=*)(?=[ \t]*(?:,|$))/g;
-const BASE64 = /^[A-Za-z0-9+/]+=*$/;
 
 /**
  * Replaces every token in an Authorization or WWW-Authenticate value with its size:

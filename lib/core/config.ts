@@ -29,7 +29,11 @@ export function requestUrl(config: InternalAxiosRequestConfig): URL | undefined 
 const ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 
 /** axios's buildFullPath + combineURLs (lib/core/buildFullPath.js in axios 1.x). */
-export function fullPath(baseURL: unknown, url: unknown, allowAbsoluteUrls: boolean | undefined): string {
+export function fullPath(
+  baseURL: string | URL | null | undefined,
+  url: string | URL | null | undefined,
+  allowAbsoluteUrls: boolean | undefined,
+): string {
   const requested = url === undefined || url === null ? '' : String(url);
   const base = baseURL === undefined || baseURL === null ? '' : String(baseURL);
   if (base !== '' && (!ABSOLUTE.test(requested) || allowAbsoluteUrls === false)) {

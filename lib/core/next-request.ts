@@ -4,7 +4,7 @@ import { debug } from '../debug';
 import type { KerberosRequestOptions } from '../options';
 import type { PluginContext } from './context';
 import { headersFor, isReplayable, own, requestUrl, responseUrl } from './config';
-import { abortable } from './abort';
+import { abortable } from './timers';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY } from './party';
 import { takeOffSession } from './session';
@@ -219,7 +219,7 @@ function toHop(
       'Authorization',
       'Proxy-Authorization',
       'Cookie',
-      ...(Array.isArray(sensitive) ? sensitive : []),
+      ...(Array.isArray(sensitive) ? (sensitive as unknown[]) : []),
     ]) {
       if (typeof name === 'string') headers.delete(name);
     }

@@ -1,4 +1,5 @@
 import type { InternalAxiosRequestConfig } from 'axios';
+import { hostForUrl } from '../hosts';
 
 /**
  * Who asks for Kerberos: the origin server (401, RFC 4559) or a forward proxy (407, RFC 7235
@@ -44,8 +45,7 @@ export function proxyUrlOf(config: InternalAxiosRequestConfig): URL | undefined 
   if (proxy === undefined || proxy === false || typeof proxy.host !== 'string') return undefined;
   const protocol = (proxy.protocol ?? 'http').replace(/:$/, '');
   try {
-    const host = proxy.host.includes(':') && !proxy.host.startsWith('[') ? `[${proxy.host}]` : proxy.host;
-    return new URL(`${protocol}://${host}:${proxy.port}`);
+    return new URL(`${protocol}://${hostForUrl(proxy.host)}:${proxy.port}`);
   } catch {
     return undefined;
   }

@@ -131,7 +131,7 @@ export function proxyNotListed(proxy: URL): KerberosAuthError {
 }
 
 /** 'required' on plain http, where nothing else authenticates the server; 'optional' over TLS. */
-function defaultMutual(url: URL): MutualMode {
+export function defaultMutual(url: URL): MutualMode {
   return url.protocol === 'https:' ? 'optional' : 'required';
 }
 

@@ -1,7 +1,7 @@
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { CookieJar } from 'tough-cookie';
 import { debug } from '../debug';
-import { abortable } from './abort';
+import { abortable, withTimeout } from './timers';
 import { resolveRequestOptions } from '../options';
 import { type AnyAxiosHeaders, isReplayable, own, responseUrl } from './config';
 import type { Negotiation } from './negotiation';
@@ -325,17 +325,10 @@ export class Sessions {
     return session;
   }
 
+  /** Waits for a leader's session, at most `waitMs` (a leader held up by a slow KDC lets the others go on). */
   async #waitFor(leader: Promise<void>, config: InternalAxiosRequestConfig): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const bounded = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.waitMs);
-      timer.unref();
-    });
-    try {
-      await abortable(Promise.race([leader, bounded]), config);
-    } finally {
-      clearTimeout(timer);
-    }
+    const bounded = withTimeout(leader, this.waitMs, () => new Error('no session yet')).catch(() => undefined);
+    await abortable(bounded, config);
   }
 }
 

@@ -1,9 +1,10 @@
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import { debug } from '../debug';
-import { normalizeHostname } from '../hosts';
+import { hostForUrl, normalizeHostname } from '../hosts';
 import type { ResolvedOptions } from '../options';
 import { spnForUrl } from '../spn';
+import { withTimeout } from './timers';
 
 /** Looks up the CNAME records of a name; `dns.promises.resolveCname` by default. */
 export type CnameResolver = (hostname: string) => Promise<string[]>;
@@ -50,10 +51,15 @@ export class SpnResolver {
     if (!this.canonicalizes(url)) return { spn: this.map(url) };
     // A DNS server that does not answer must not hold the request longer than GSS may.
     const timeout = this.options.timeout;
-    const chain = await followCnames(normalizeHostname(url), (name) => withinTimeout(this.resolveCname(name), timeout));
+    const chain = await followCnames(normalizeHostname(url), (name) =>
+      withTimeout(this.resolveCname(name), timeout, () =>
+        // A lookup that never answers ends the chain like a failed one.
+        Object.assign(new Error(`CNAME lookup timed out after ${timeout} ms`), { code: 'ETIMEOUT' }),
+      ),
+    );
     const host = chain.names[chain.names.length - 1] as string;
     const canonicalUrl = new URL(url.href);
-    canonicalUrl.hostname = host.includes(':') ? `[${host}]` : host;
+    canonicalUrl.hostname = hostForUrl(host);
     return { spn: this.map(canonicalUrl), chain };
   }
 
@@ -74,20 +80,6 @@ export class SpnResolver {
     this.#cache.set(origin, { spn, expires });
     return spn;
   }
-}
-
-/** `lookup`, or a rejection after `ms`: a lookup that never answers ends the chain like a failed one. */
-function withinTimeout<T>(lookup: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error(`CNAME lookup timed out after ${ms} ms`), { code: 'ETIMEOUT' })),
-      ms,
-    );
-    timer.unref();
-  });
-  lookup.catch(() => undefined);
-  return Promise.race([lookup, expired]).finally(() => clearTimeout(timer));
 }
 
 /** A host followed through its CNAME records by `followCnames`. */

@@ -46,7 +46,7 @@ export class KerberosTunnelAgent extends HttpsProxyAgent<string> {
     // Node merges an agent's `options` into every request's options: that is how the caller's
     // `ca`, `rejectUnauthorized` and client certificate reach the TLS connection to the origin
     // inside the tunnel, and how they become part of the keep-alive pool's key (getName).
-    this.options = { ...pickTls(tlsOptions), path: undefined } as typeof this.options;
+    this.options = { ...pickTls(tlsOptions), path: undefined };
   }
 
   #takeHeader(): OutgoingHttpHeaders {
@@ -183,7 +183,7 @@ function pickTls(options: https.AgentOptions): https.AgentOptions {
   for (const key of TLS_KEYS) {
     if (options[key] !== undefined) picked[key] = options[key];
   }
-  return picked as https.AgentOptions;
+  return picked;
 }
 
 function badProxyChallenge(plan: RequestPlan, reason: string): KerberosAuthError {
@@ -271,7 +271,7 @@ function tunnelAgent(
   const owner = callerAgent ?? NO_AGENT;
   let agents = byAgent.get(owner);
   if (agents === undefined) {
-    byAgent.set(owner, (agents = new Map()));
+    byAgent.set(owner, (agents = new Map<string, KerberosTunnelAgent>()));
     if (callerAgent !== undefined) closeWith(callerAgent, agents);
   }
   const key = `${proxy.href} ${plan.allowed} ${plan.preemptive} ${plan.mutual}`;

@@ -32,7 +32,9 @@ export interface GssRule {
 //    unavailable or inaccessible: <cause>", so these come before any no-credentials rule.
 // 2. Heimdal's own words: distinctive, and some contain MIT phrases with another meaning
 //    ("Matching credential not found" for an expired TGT).
-// 3. MIT krb5 and SSPI wording.
+// 3. MIT krb5 wording, and the SSPI status names.
+// 4. SSPI's words on Windows, tied to the SSPI call the addon names: no rule above matches
+//    them, and after the general rules they do not become `adviceFor()`'s general advice.
 
 const LOWER_CASE_REALM = {
   code: 'ERR_KERBEROS_WRONG_REALM',
@@ -170,8 +172,8 @@ const HEIMDAL_RULES: readonly GssRule[] = [
   },
 ];
 
-// MIT krb5's and SSPI's words ("Unspecified GSS failure. Minor code may provide more
-// information: Ticket expired").
+// MIT krb5's words ("Unspecified GSS failure. Minor code may provide more information: Ticket
+// expired") and the SSPI status names.
 const COMMON_RULES: readonly GssRule[] = [
   {
     // KDC_ERR_CLIENT_REVOKED (RFC 4120 section 7.5.9): AD and Samba answer it for a disabled,
@@ -250,7 +252,76 @@ const COMMON_RULES: readonly GssRule[] = [
   },
 ];
 
-export const GSS_RULES: readonly GssRule[] = [...KDC_CAUSE_RULES, ...HEIMDAL_RULES, ...COMMON_RULES];
+// SSPI on Windows. The `kerberos` addon (7.0.0, src/win32/kerberos_sspi.cc) reports a failed
+// call as "<SSPI function>: <FormatMessage text of the SECURITY_STATUS>", for example
+// "InitializeSecurityContext: The clocks on the client and server machines are skewed.", and
+// never the constant's name. The texts are Microsoft's (winerror.h, "COM Error Codes (Security
+// and Setup)"); FormatMessage gives them in the user's language, so only English Windows
+// matches here, and the others get ERR_KERBEROS_GSS with the text as it came. SSPI uses the
+// logged-on user's tickets: no kinit, no krb5.conf.
+const SSPI_CALL = '^(?:AcquireCredentialsHandle|InitializeSecurityContext): ';
+
+/** The SSPI failure whose FormatMessage text starts with `text`. */
+function sspi(text: string): RegExp {
+  return new RegExp(SSPI_CALL + text);
+}
+
+const SSPI_RULES: readonly GssRule[] = [
+  {
+    // SEC_E_NO_CREDENTIALS (0x8009030E): a local account, or a logon without Kerberos tickets.
+    code: 'ERR_KERBEROS_NO_CREDENTIALS',
+    pattern: sspi('No credentials are available in the security package'),
+    cause: 'Windows has no Kerberos credentials for the user this process runs as',
+    fix: 'run the process as a domain user (log on with a domain account, or `runas /user:DOMAIN\\user`); a local account has no Kerberos tickets; `klist` lists those of the logon',
+  },
+  {
+    // SEC_E_TARGET_UNKNOWN (0x80090303): the KDC has no account for the SPN.
+    code: 'ERR_KERBEROS_UNKNOWN_SPN',
+    pattern: sspi('The specified target is unknown or unreachable'),
+    fix: `the domain does not know the service principal {spn}, or finds it on two accounts: check the URL host is the name the service is registered under (not an alias or IP), or set the \`spn\` option to the registered name; \`setspn -Q {spn}\` shows which account holds it and \`setspn -X\` lists duplicates`,
+  },
+  {
+    // SEC_E_WRONG_PRINCIPAL (0x80090322): the server sent back an error token saying it could
+    // not decrypt the ticket the KDC issued for the SPN (KRB_AP_ERR_MODIFIED): the key it holds
+    // is not that of the account the KDC found the SPN on.
+    code: 'ERR_KERBEROS_REJECTED',
+    pattern: sspi('The target principal name is incorrect'),
+    cause:
+      'the service could not decrypt its ticket: the SPN is registered on another account than the one the service runs as, or its key changed',
+    fix: "`setspn -Q {spn}` shows which account holds the SPN: register it on the account the service runs as (and only there, `setspn -X` lists duplicates), or update the service's keytab",
+  },
+  {
+    // SEC_E_TIME_SKEW (0x80090324).
+    code: 'ERR_KERBEROS_CLOCK_SKEW',
+    pattern: sspi('The clocks on the client and server machines are skewed'),
+    fix: "this machine's clock differs too much from the domain controller's: synchronise it (`w32tm /resync`)",
+    serverFix:
+      "the server's clock differs from this machine's (and the domain controller's) by more than the allowed skew: synchronise the server's clock (NTP, chrony, w32time)",
+  },
+  {
+    // SEC_E_NO_AUTHENTICATING_AUTHORITY (0x80090311) and SEC_E_DOWNGRADE_DETECTED (0x80090350),
+    // whose text in winerror.h says what it means today.
+    code: 'ERR_KERBEROS_KDC_UNREACHABLE',
+    pattern: sspi(
+      '(?:No authority could be contacted for authentication|The system cannot contact a domain controller to service the authentication request)',
+    ),
+    fix: 'no domain controller answered: check the network path to a domain controller of your domain (`nltest /dsgetdc:<domain>` finds one)',
+  },
+  {
+    // SEC_E_CONTEXT_EXPIRED (0x80090317).
+    code: 'ERR_KERBEROS_EXPIRED',
+    pattern: sspi('The context has expired and can no longer be used'),
+    fix: 'your Kerberos ticket has expired: `klist purge` drops the tickets of the logon so that Windows gets new ones (or log off and on again)',
+  },
+  {
+    // SEC_E_KDC_UNABLE_TO_REFER (0x80090341): no referral towards the service's domain.
+    code: 'ERR_KERBEROS_WRONG_REALM',
+    pattern: sspi('The KDC was unable to generate a referral for the service requested'),
+    fix: 'your domain has no trust path to the domain (realm) of {spn}: check the host belongs to a domain your domain trusts, or ask for a trust',
+  },
+];
+
+export const GSS_RULES: readonly GssRule[] = [...KDC_CAUSE_RULES, ...HEIMDAL_RULES, ...COMMON_RULES, ...SSPI_RULES];
 
 /**
  * The library's general advice for `code` (the rule for no particular wording, else the first),

@@ -74,7 +74,7 @@ export function kerberosProvider(
       };
       if (options.principal !== undefined) init.principal = options.principal;
       if (options.delegate) warnIfNotDelegable(spn, options.principal);
-      const client = await k.initializeClient(spn, init as Kerberos.InitializeClientOptions);
+      const client = await k.initializeClient(spn, init);
       return new NativeContext(client, platform === 'win32' && options.mutual);
     },
   };

@@ -1,3 +1,4 @@
+import { withTimeout } from '../core/timers';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import type { GssContext, GssContextOptions, GssProvider } from './provider';
 
@@ -22,7 +23,7 @@ export function limitGss(provider: GssProvider, limits: GssLimits): GssProvider 
   const semaphore = sharedSemaphore(limits.maxConcurrent);
   return {
     async createContext(spn: string, options: GssContextOptions): Promise<GssContext> {
-      const context = await withTimeout(provider.createContext(spn, options), limits.timeout, spn, 'setting up');
+      const context = await gssTimeout(provider.createContext(spn, options), limits.timeout, spn, 'setting up');
       return {
         get complete() {
           return context.complete;
@@ -31,12 +32,12 @@ export function limitGss(provider: GssProvider, limits: GssLimits): GssProvider 
           // Only the initial step can talk to the KDC (to get the service ticket); stepping a
           // server token is a local computation and needs no slot, just the time bound.
           const call = () => context.step(serverToken);
-          if (serverToken !== '') return withTimeout(call(), limits.timeout, spn, 'computing a token');
+          if (serverToken !== '') return gssTimeout(call(), limits.timeout, spn, 'computing a token');
           // A caller that timed out while queued has given up: its call is dropped, not run
           // later, so a slow KDC cannot pile up abandoned work behind the slots.
           let abandoned = false;
           const pending = semaphore.run(call, () => abandoned);
-          return withTimeout(pending, limits.timeout, spn, 'computing a token', () => (abandoned = true));
+          return gssTimeout(pending, limits.timeout, spn, 'computing a token', () => (abandoned = true));
         },
       };
     },
@@ -78,29 +79,15 @@ class Semaphore {
   }
 }
 
-function withTimeout<T>(
-  promise: Promise<T>,
-  ms: number,
-  spn: string,
-  what: string,
-  onTimeout?: () => void,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      onTimeout?.();
-      reject(
-        new KerberosAuthError('ERR_KERBEROS_TIMEOUT', `Kerberos timed out after ${ms} ms ${what} for SPN ${spn}.`, {
-          spn,
-          fix:
-            'the KDC is probably not answering; check the `kdc` entries of the realm in krb5.conf (KRB5_CONFIG) ' +
-            'and the network path to them, or raise `timeout`',
-        }),
-      );
-    }, ms);
-    timer.unref();
+/** `promise`, or ERR_KERBEROS_TIMEOUT naming the SPN and the step after `ms`. */
+function gssTimeout<T>(promise: Promise<T>, ms: number, spn: string, what: string, onTimeout?: () => void): Promise<T> {
+  return withTimeout(promise, ms, () => {
+    onTimeout?.();
+    return new KerberosAuthError('ERR_KERBEROS_TIMEOUT', `Kerberos timed out after ${ms} ms ${what} for SPN ${spn}.`, {
+      spn,
+      fix:
+        'the KDC is probably not answering; check the `kdc` entries of the realm in krb5.conf (KRB5_CONFIG) ' +
+        'and the network path to them, or raise `timeout`',
+    });
   });
-  // The losing promise may still reject later; mark it handled so it is not an unhandled rejection.
-  promise.catch(() => undefined);
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -18,7 +18,8 @@ export type NegotiateOffer =
  */
 export const MAX_TOKEN_LENGTH = 128 * 1024;
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** Standard base64 (RFC 4648 section 4) with at most two `=` of padding, as GSS tokens are sent. */
+export const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
  * Finds the Negotiate challenge in an authenticate header. Several `Negotiate` entries

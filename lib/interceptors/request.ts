@@ -1,7 +1,7 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import type { PluginContext } from '../core/context';
 import { callerAuthorizes, callerAuthorizesProxy, own, requestUrl } from '../core/config';
-import { abortable } from '../core/abort';
+import { abortable } from '../core/timers';
 import { Negotiation } from '../core/negotiation';
 import { callerRoute, pinProxy, proxyFor } from '../core/env-proxy';
 import { ORIGIN, PROXY } from '../core/party';

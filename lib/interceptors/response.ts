@@ -1,5 +1,5 @@
 import { isAxiosError, type AxiosError, type AxiosResponse } from 'axios';
-import { abortable } from '../core/abort';
+import { abortable } from '../core/timers';
 import { callerAuthorizes, callerAuthorizesProxy, isReplayable, own, requestUrl, responseUrl } from '../core/config';
 import type { PluginContext } from '../core/context';
 import { mutualAuthenticationFailed, serverTokenProblem } from '../core/mutual';
@@ -24,7 +24,7 @@ import { NO_REQUEST_OPTIONS, resolveRequestOptions } from '../options';
 export function createResponseInterceptors(ctx: PluginContext) {
   return {
     onFulfilled: (response: AxiosResponse): Promise<AxiosResponse> => handleResponse(ctx, response, undefined),
-    async onRejected(error: unknown): Promise<AxiosResponse> {
+    onRejected: async (error: unknown): Promise<AxiosResponse> => {
       if (!isAxiosError(error)) throw error;
       if (error.response === undefined) {
         ctx.sessions.release(stateOf(error.config)); // a first handshake that got no answer
@@ -171,7 +171,7 @@ async function verify(ctx: PluginContext, response: AxiosResponse, state: Reques
   for (const party of [PROXY, ORIGIN]) {
     const negotiation = state.negotiation(party);
     if (negotiation === undefined || negotiation.finished) continue;
-    const header = response.headers[party.challengeHeader];
+    const header: unknown = response.headers[party.challengeHeader];
     if (response.status >= 400 && readNegotiate(header).kind === 'absent') {
       negotiation.finish();
       continue;

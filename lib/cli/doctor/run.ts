@@ -1,10 +1,11 @@
 import { promises as dns } from 'node:dns';
 import { performance } from 'node:perf_hooks';
+import { defaultMutual } from '../../core/plan';
 import type { CnameResolver } from '../../core/spn-resolver';
 import { kerberosProvider } from '../../gss/kerberos-provider';
 import { limitGss } from '../../gss/limits';
 import type { GssProvider } from '../../gss/provider';
-import { type CliAuthOptions, effectiveMutual } from '../auth-options';
+import type { CliAuthOptions } from '../auth-options';
 import { RequestCounter, createHttpClient, createKerberosClient } from '../http-client';
 import { type Run, runKlist, runProgram } from '../klist';
 import { type ConfigFs, loadKrb5Config, nodeConfigFs } from '../krb5-conf-files';
@@ -86,7 +87,8 @@ export async function runDoctor(
     resolveCname,
   });
   add(target.step);
-  const mutual = effectiveMutual(url, options.mutual);
+  // The plugin's own default, so the doctor checks what a request would.
+  const mutual = options.mutual ?? defaultMutual(url);
   const gss = limitGss(deps.gss, { timeout: options.timeout, maxConcurrent: 1 });
   const { spn, host, alternatives } = target;
   const home = source.conf.defaultRealm;

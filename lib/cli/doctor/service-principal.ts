@@ -5,7 +5,7 @@ import { resolveOptions } from '../../options';
 import { formatSpn } from '../../spn';
 import { type CliAuthOptions, pluginOptions } from '../auth-options';
 import { type Krb5Conf, realmForHost } from '../krb5-conf';
-import { passed, type Step } from './step';
+import { messageOf, passed, type Step } from './step';
 
 export interface ServicePrincipalInput {
   url: URL;
@@ -124,7 +124,7 @@ function describeChain({ names, error, cut }: CnameChain): string {
   if (error === undefined || NO_CNAME_CODES.has(errorCode(error) ?? '')) {
     return names.length === 1 ? `${found}, which has no CNAME record` : found;
   }
-  const why = errorCode(error) ?? (error instanceof Error ? error.message : String(error));
+  const why = errorCode(error) ?? messageOf(error);
   return `${found}; the CNAME lookup of ${last} failed (${why}), so ${last} is used as the plugin does`;
 }
 

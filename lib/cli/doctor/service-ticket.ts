@@ -6,7 +6,7 @@ import type { GssContextOptions, GssProvider, Mechanism } from '../../gss/provid
 import { learnSpnegoCause } from '../../gss/spnego-cause';
 import type { MutualMode } from '../../options';
 import { describeFailure } from '../failure';
-import { failed, passed, type Step } from './step';
+import { failed, messageOf, passed, type Step } from './step';
 
 export interface ServiceTicketInput {
   gss: GssProvider;
@@ -122,8 +122,4 @@ async function unresolvable(input: ServiceTicketInput): Promise<string | undefin
     const code = (error as { code?: unknown } | null)?.code;
     return typeof code === 'string' && NO_SUCH_HOST.has(code) ? code : undefined;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
