@@ -41,12 +41,7 @@ export async function resend(
       `still unauthenticated after ${exchange.resends} re-sends (maxRounds for proxy and origin)`,
     );
   }
-  const next: InternalAxiosRequestConfig = {
-    ...config,
-    headers: headersFor(config),
-    transformRequest: [identity],
-    timeout: timeLeft(exchange, config),
-  };
+  const next = nextConfig(config, exchange);
   redirectedBy(response, next, exchange);
   const state = setState(next, new RequestState(exchange, 'resend'));
   // The origin's session cookie stays on a re-send for the proxy (a 401 on it was the end of
@@ -80,12 +75,7 @@ export function resendOnSession(
 ): Promise<AxiosResponse> {
   const config = response.config;
   const exchange = previous.exchange;
-  const next: InternalAxiosRequestConfig = {
-    ...config,
-    headers: headersFor(config),
-    transformRequest: [identity],
-    timeout: timeLeft(exchange, config),
-  };
+  const next = nextConfig(config, exchange);
   if (previous.proxy !== undefined) next.headers.delete(PROXY.authorizationHeader);
   setState(next, new RequestState(exchange, 'hop'));
   discardBody(response);
@@ -156,12 +146,7 @@ export async function followRedirect(
     (response.status === 303 && method !== 'GET' && method !== 'HEAD') ||
     ((response.status === 301 || response.status === 302) && method === 'POST');
   if (!toGet && !isReplayable(config.data)) throw bodyNotReplayable(to, response.status, config);
-  const next: InternalAxiosRequestConfig = {
-    ...config,
-    headers: headersFor(config),
-    transformRequest: [identity],
-    timeout: timeLeft(exchange, config),
-  };
+  const next = nextConfig(config, exchange);
   // Our tokens and session cookies were for the hop before: tokens are spent, and the next
   // hop gets what its own URL may receive from the request interceptor.
   for (const party of [ORIGIN, PROXY]) {
@@ -274,6 +259,15 @@ function callBeforeRedirect(
   if (typeof options.headers === 'object' && options.headers !== null) {
     next.headers = headersFor(next, options.headers);
   }
+}
+
+/**
+ * A copy of `config` for the next request of its exchange: headers of the sending axios copy's
+ * class (headersFor), the body as it went (the identity transform, see `resend`), and what is
+ * left of the caller's `timeout`.
+ */
+function nextConfig(config: InternalAxiosRequestConfig, exchange: Exchange): InternalAxiosRequestConfig {
+  return { ...config, headers: headersFor(config), transformRequest: [identity], timeout: timeLeft(exchange, config) };
 }
 
 /**
