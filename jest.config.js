@@ -27,6 +27,7 @@ module.exports = {
         '<rootDir>/__tests__/interop.test.ts',
         '<rootDir>/__tests__/core/token-size.test.ts',
         '<rootDir>/__tests__/security/**/*.test.ts',
+        '<rootDir>/__tests__/core/session.test.ts',
       ],
       moduleNameMapper: { '^axios$': 'axios-lowest' },
       globalSetup: '<rootDir>/__tests__/setup/build.ts',

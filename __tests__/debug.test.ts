@@ -96,6 +96,38 @@ describe('NODE_DEBUG=axios-kerberos', () => {
     expect(stderr).not.toContain('U0VDUkVULVRPS0VO');
   });
 
+  it('says when a request goes on a session, and never prints the cookie', async () => {
+    server = await startServer((request, response) => {
+      if (request.headers.cookie === 'sid=SECRET-COOKIE') response.writeHead(200);
+      else if (request.headers.authorization === undefined)
+        response.writeHead(401, { 'WWW-Authenticate': 'Negotiate' });
+      else
+        response.writeHead(200, {
+          'WWW-Authenticate': 'Negotiate ZmluYWw=',
+          'Set-Cookie': 'sid=SECRET-COOKIE; Path=/',
+        });
+      response.end();
+    });
+    const sessionChild = `
+      const axios = require('axios');
+      const { createPlugin } = require('./dist/plugin.js');
+      const { resolveOptions } = require('./dist/options.js');
+      const fake = { createContext: async () => { const c = { complete: false, step: async (t) => { if (t === '') return 'dG9rZW4='; c.complete = true; return null; } }; return c; } };
+      const api = axios.create({ baseURL: process.argv[1] });
+      createPlugin(resolveOptions({ hosts: '127.0.0.1', session: true }), fake).install(api);
+      api.get('/a').then(() => api.get('/b')).then(() => console.log('done'), (e) => { console.log('failed', e.code); process.exitCode = 1; });
+    `;
+    const { stdout, stderr } = await run(process.execPath, ['-e', sessionChild, server.url], {
+      cwd: resolve(__dirname, '..'),
+      env: { ...process.env, NODE_DEBUG: 'axios-kerberos' },
+    });
+    expect(stdout).toContain('done');
+    expect(stderr).toMatch(/http:\/\/127\.0\.0\.1:\d+ set 1 cookie\(s\) on an authenticated response/);
+    expect(stderr).toMatch(/request to http:\/\/127\.0\.0\.1:\d+: on its session, no token/);
+    expect(stderr).not.toContain('SECRET');
+    expect(server.requests[1]?.headers.cookie).toBe('sid=SECRET-COOKIE');
+  });
+
   it('prints nothing when NODE_DEBUG does not name it', async () => {
     server = await startServer((_request, response) => response.writeHead(200).end());
     const env = { ...process.env };

@@ -6,6 +6,7 @@ import { resolveOptions } from '../lib/options';
 import { FakeGss, decodeToken, encodeToken } from './helpers/fake-gss';
 import { fakeAcceptor } from './helpers/acceptor';
 import { negotiateToken, startServer, type TestServer } from './helpers/server';
+import { leaks, rejectionOf } from './helpers/security';
 
 let server: TestServer | undefined;
 afterEach(() => server?.close());
@@ -30,6 +31,45 @@ describe("with axios's fetch adapter", () => {
     expect(response.status).toBe(200);
     expect(server.requests.map((r) => r.body.toString())).toEqual(['{"a":1}', '{"a":1}']);
     expect(negotiateToken(server.requests[1]!)).toBeDefined();
+  });
+});
+
+describe('with an instance made by another copy of axios (as axios’s ES module build is)', () => {
+  // A second copy of axios, loaded apart from the one the plugin imports: its AxiosHeaders is
+  // another class, as with axios's ES module build beside this package's CommonJS code.
+  function otherAxios(): typeof axios {
+    let other!: typeof axios;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      other = (require('axios') as { default: typeof axios }).default;
+    });
+    expect(other.AxiosHeaders).not.toBe(axios.AxiosHeaders);
+    return other;
+  }
+
+  it('re-sends after a 401 and follows a redirect with only the headers the request had', async () => {
+    const acceptor = fakeAcceptor();
+    server = await startServer((request, response) => {
+      if (request.url === '/old') response.writeHead(302, { Location: '/new' }).end();
+      else acceptor.handler(request, response);
+    });
+    const api = otherAxios().create({ baseURL: server.url, headers: { 'X-Caller': 'yes' } });
+    createPlugin(resolveOptions({ hosts: '127.0.0.1', mutual: 'optional' }), new FakeGss()).install(api);
+    await api.get('/x', { kerberos: { preemptive: false } }); // 401, then the re-send
+    await api.get('/old'); // a token, a 302, then the hop with its own token
+    const names = server.requests.map((r) => Object.keys(r.headers).filter((name) => !/^[a-z-]+$/.test(name)));
+    expect(names.flat()).toEqual([]);
+    expect(server.requests.map((r) => r.headers['x-caller'])).toEqual(['yes', 'yes', 'yes', 'yes']);
+    expect(server.requests.map((r) => negotiateToken(r) !== undefined)).toEqual([false, true, true, true]);
+  });
+
+  it('keeps spent tokens out of its errors', async () => {
+    server = await startServer((_request, response) => response.writeHead(500).end('boom'));
+    const api = otherAxios().create({ baseURL: server.url });
+    createPlugin(resolveOptions({ hosts: '127.0.0.1' }), new FakeGss()).install(api);
+    const error = await rejectionOf(api.get('/x'));
+    const token = negotiateToken(server.requests[0]!)!;
+    expect(leaks(error, [token])).toEqual([]);
   });
 });
 

@@ -18,6 +18,7 @@ import { describeMachine, idleEventLoopP99Ms } from './lib/machine.mjs';
 import { measureGrowth } from './lib/memory.mjs';
 import { createNodeContenders, runNodeBatch } from './lib/node-contenders.mjs';
 import { ratios, render } from './lib/report.mjs';
+import { createSessionContenders, renderSessions, runSessions, sessionRatios } from './lib/sessions.mjs';
 import { addBatch, median, newRecord, summarize } from './lib/stats.mjs';
 
 // Each round gives every contender one batch. Full: 5,000 sequential requests per contender
@@ -30,6 +31,7 @@ const PLANS = {
     inFlight16: { rounds: 6, batch: 1500 },
     inFlight64: { rounds: 6, batch: 1500 },
     memory: { warmup: 1000, requests: 20000, inFlight: 16 },
+    sessions: { warmup: 50, sequential: { rounds: 5, batch: 400 }, inFlight16: { rounds: 5, batch: 1000 } },
   },
   quick: {
     warmup: 50,
@@ -37,6 +39,7 @@ const PLANS = {
     inFlight16: { rounds: 4, batch: 300 },
     inFlight64: { rounds: 4, batch: 300 },
     memory: { warmup: 500, requests: 3000, inFlight: 16 },
+    sessions: { warmup: 20, sequential: { rounds: 4, batch: 100 }, inFlight16: { rounds: 4, batch: 300 } },
   },
 };
 // monitorEventLoopDelay records the interval between its timer's runs, resolution included,
@@ -48,8 +51,9 @@ const MAX_ERROR_RATE = 0.01;
 
 function usage() {
   return [
-    'usage: npm run bench [-- [--quick] [--markdown]]',
+    'usage: npm run bench [-- [--quick] [--sessions] [--markdown]]',
     '  --quick     a run of under a minute (fewer requests; figures are rougher)',
+    '  --sessions  only the session comparison (GssapiUseSessions, cookies against tokens)',
     '  --markdown  print the tables as Markdown (for docs/performance.md)',
     'Needs the realm environment that scripts/with-realm.sh exports (npm run bench does that).',
   ].join('\n');
@@ -59,6 +63,7 @@ function parseOptions() {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
+      sessions: { type: 'boolean', default: false },
       markdown: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -226,6 +231,7 @@ async function main() {
   const workDir = mkdtempSync(join(os.tmpdir(), 'ak-bench-'));
   const agent = new http.Agent({ keepAlive: true });
   try {
+    if (options.sessions) return await sessionsOnly(plan, options, workDir, agent);
     // Before any request: the machine's own scheduling noise, to read the loop figures against.
     const idleLoopP99Ms = await idleEventLoopP99Ms(options.quick ? 300 : 1000, LOOP_RESOLUTION_MS);
     const python = pythonAvailable() ? [pythonContender()] : [];
@@ -233,15 +239,48 @@ async function main() {
     log(`${options.quick ? 'quick' : 'full'} run against ${process.env.HTTP_URL}: ${describePlan(plan)}`);
     const measured = { ...(await runAll(plan, all, agent)), idleLoopP99Ms };
     const results = await buildResults(options, started, all, measured);
+    const sessions = await sessionSection(plan, options, workDir, agent);
+    results.sessions = sessions.summary;
     writeResults(results);
     console.log(`${describePlan(plan)}\n\n${render(results, options.markdown ? 'markdown' : 'text')}`);
+    console.log(`\nKerberos once per session (side by side, one run):\n\n${sessions.text}`);
     console.log(`\nmachine: ${describeLine(results)}\nresults: ${RESULTS_FILE}`);
-    const failed = failures(results);
+    const failed = [...failures(results), ...sessions.errors];
     if (failed.length > 0) throw new Error(`too many failed requests:\n  ${failed.join('\n  ')}`);
   } finally {
     agent.destroy();
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** The session comparison: its own contenders, side by side in rounds like the rest. */
+async function sessionSection(plan, options, workDir, agent) {
+  const contenders = createSessionContenders(agent, workDir);
+  log(`sessions: warm-up, ${plan.sessions.warmup} requests each`);
+  for (const c of contenders) {
+    const url = `${process.env.HTTP_URL}/${c.path}/?c=${c.name}&p=warm`;
+    if (c.runBatch !== undefined) await c.runBatch(url, plan.sessions.warmup, 1);
+    else await runNodeBatch(c.send, url, plan.sessions.warmup, 1);
+  }
+  const measured = await runSessions(plan.sessions, contenders, log);
+  const text = renderSessions(measured, contenders, options.markdown);
+  const errors = contenders.flatMap((c) =>
+    [measured.sequential.get(c.name), measured.inFlight16.get(c.name)]
+      .filter((r) => r !== undefined && r.errors > r.requests * MAX_ERROR_RATE)
+      .map((r) => `${c.name}: ${r.errors}/${r.requests} failed, first: ${r.firstError}`),
+  );
+  const summary = {
+    ratios: sessionRatios(measured),
+    expiries: Object.fromEntries(measured.expiries.map((e) => [`inFlight${e.inFlight}`, e])),
+  };
+  return { text, errors, summary };
+}
+
+async function sessionsOnly(plan, options, workDir, agent) {
+  log(`sessions only, against ${process.env.HTTP_URL}`);
+  const sessions = await sessionSection(plan, options, workDir, agent);
+  console.log(`Kerberos once per session (side by side, one run):\n\n${sessions.text}`);
+  if (sessions.errors.length > 0) throw new Error(`too many failed requests:\n  ${sessions.errors.join('\n  ')}`);
 }
 
 function describePlan({ sequential: s, inFlight16: c16, inFlight64: c64, memory: m }) {

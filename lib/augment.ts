@@ -7,7 +7,7 @@ declare module 'axios' {
   interface AxiosRequestConfig<D = any> {
     /**
      * axios-kerberos for this request: `false` skips the plugin; an object overrides
-     * `spn`, `mutual`, `delegate` or `preemptive`.
+     * `spn`, `mutual`, `delegate`, `preemptive`, `proxyMutual` or `session`.
      */
     kerberos?: false | KerberosRequestOptions;
   }

@@ -127,6 +127,18 @@ export interface KerberosAuthOptions {
    * @default true
    */
   prefetch?: boolean;
+  /**
+   * Kerberos once per session: keep the cookies an allowed host sets on a response whose
+   * authentication held (its server token verified, or the response came over `https:`),
+   * in memory for this installation, and send them instead of a new token on later requests
+   * to that origin (Hadoop's `hadoop.auth`, mod_auth_gssapi's `GssapiUseSessions`,
+   * `JSESSIONID`). A `401` on a session drops it and is answered with a token. Cookies follow
+   * RFC 6265 (path, `Secure`, expiry), never go to another origin, and are dropped on
+   * `eject()`. With your own cookie jar (axios-cookiejar-support) the plugin uses that jar's
+   * session instead, whatever this option says.
+   * @default false
+   */
+  session?: boolean;
 }
 
 /** What a single request may override, under the `kerberos` key of its axios config. */
@@ -141,6 +153,8 @@ export interface KerberosRequestOptions {
   preemptive?: boolean;
   /** Mutual authentication towards the proxy for this request (see `proxyMutual`). */
   proxyMutual?: MutualMode;
+  /** Use (or not) a Kerberos session for this request: `false` sends a token even when a session is kept. */
+  session?: boolean;
 }
 
 /** The options after validation: what the rest of the code sees. */
@@ -162,6 +176,7 @@ export interface ResolvedOptions {
   canonicalize: 'none' | 'cname';
   includePort: boolean;
   allowNtlm: boolean;
+  session: boolean;
 }
 
 /** The defaults of every option that has one. */
@@ -178,6 +193,7 @@ export const DEFAULT_OPTIONS = {
   includePort: false,
   allowNtlm: false,
   proxyMutual: 'optional',
+  session: false,
 } as const satisfies Partial<KerberosAuthOptions>;
 
 const MUTUAL_MODES: readonly MutualMode[] = ['required', 'optional', 'disabled'];
@@ -201,6 +217,7 @@ const KNOWN = {
   includePort: true,
   allowNtlm: true,
   proxyMutual: true,
+  session: true,
 } as const satisfies Record<keyof KerberosAuthOptions, true>;
 const KNOWN_REQUEST = {
   spn: true,
@@ -208,6 +225,7 @@ const KNOWN_REQUEST = {
   delegate: true,
   preemptive: true,
   proxyMutual: true,
+  session: true,
 } as const satisfies Record<keyof KerberosRequestOptions, true>;
 
 /**
@@ -258,6 +276,7 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
     canonicalize: oneOf('canonicalize', o.canonicalize, ['none', 'cname'] as const),
     includePort: boolean('includePort', o.includePort),
     allowNtlm: boolean('allowNtlm', o.allowNtlm),
+    session: boolean('session', o.session),
   };
 }
 
@@ -284,6 +303,7 @@ export function resolveRequestOptions(value: unknown): KerberosRequestOptions | 
   if (v.delegate !== undefined) out.delegate = boolean('kerberos.delegate', v.delegate);
   if (v.preemptive !== undefined) out.preemptive = boolean('kerberos.preemptive', v.preemptive);
   if (v.proxyMutual !== undefined) out.proxyMutual = oneOf('kerberos.proxyMutual', v.proxyMutual, MUTUAL_MODES);
+  if (v.session !== undefined) out.session = boolean('kerberos.session', v.session);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { AxiosInstance, AxiosStatic } from 'axios';
 import type { PluginContext } from './core/context';
 import { ExpiringOriginSet } from './core/origin-memory';
+import { Sessions } from './core/session';
 import { type CnameResolver, SpnResolver } from './core/spn-resolver';
 import { TokenPool } from './core/token-pool';
 import { KerberosAuthError } from './errors/kerberos-auth-error';
@@ -17,7 +18,7 @@ export interface KerberosAuthHandle {
   readonly requestInterceptorId: number;
   /** The id axios gave the response interceptor (`instance.interceptors.response`). */
   readonly responseInterceptorId: number;
-  /** Removes both interceptors from the instance. Safe to call more than once. */
+  /** Removes both interceptors from the instance and forgets its sessions. Safe to call more than once. */
   eject(): void;
 }
 
@@ -63,7 +64,17 @@ export function createPlugin(
       }
       const pool = options.prefetch ? new TokenPool(gss) : undefined;
       const spns = new SpnResolver(options, platform, resolveCname);
-      const ctx: PluginContext = { options, gss, instance, memory: new ExpiringOriginSet(), pool, platform, spns };
+      const sessions = new Sessions(options.timeout, options.session);
+      const ctx: PluginContext = {
+        options,
+        gss,
+        instance,
+        memory: new ExpiringOriginSet(),
+        pool,
+        platform,
+        spns,
+        sessions,
+      };
       const response = createResponseInterceptors(ctx);
       const requestInterceptorId = instance.interceptors.request.use(createRequestInterceptor(ctx));
       const responseInterceptorId = instance.interceptors.response.use(response.onFulfilled, response.onRejected);
@@ -77,6 +88,7 @@ export function createPlugin(
           ejected = true;
           instance.interceptors.request.eject(requestInterceptorId);
           instance.interceptors.response.eject(responseInterceptorId);
+          sessions.clear();
           delete marked[INSTALLED];
         },
       };

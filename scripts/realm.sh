@@ -11,6 +11,9 @@
 #   realm.sh status DIR             exit 0 if KDC and Apache are both running
 #   realm.sh kdc-stop DIR           stop only the KDC ("KDC unreachable" tests)
 #   realm.sh kdc-start DIR          start the KDC again on the same port
+#   realm.sh rotate-session-key DIR
+#                                   new key for /session/'s cookies + graceful
+#                                   reload: every session cookie stops working
 #   realm.sh kinit DIR CCACHE [LIFETIME] [PRINCIPAL]
 #                                   get a TGT (default: alice) into another cache,
 #                                   e.g. `realm.sh kinit DIR /tmp/x.cc 5s`
@@ -42,7 +45,7 @@ readonly HTTP_SERVICES=("HTTP/localhost" "HTTP/127.0.0.1" "HTTP/${ALIAS_HOST}")
 readonly APACHE_MODDIR=/usr/lib/apache2/modules
 readonly WWW_USER=www-data
 # Locations guarded by GSSAPI; each also gets an `echo` CGI endpoint.
-readonly PROTECTED_LOCATIONS=(negotiate basic-or-negotiate deleg)
+readonly PROTECTED_LOCATIONS=(negotiate basic-or-negotiate deleg session)
 # Bounded waits, in tenths of a second.
 readonly START_WAIT=100 STOP_WAIT=50
 
@@ -339,6 +342,9 @@ write_www() {
   # /krb: a fully protected area with redirects inside it (see write_httpd_conf).
   mkdir -p "${d}/www/krb/sub"
   printf 'krb sub ok\n' >"${d}/www/krb/sub/index.html"
+  # /session/sub -> /session/sub/ (mod_dir): a redirect inside the session's cookie path.
+  mkdir -p "${d}/www/session/sub"
+  printf 'session sub ok\n' >"${d}/www/session/sub/index.html"
   printf 'krb new ok\n' >"${d}/www/krb/new"
   chmod -R u=rwX,go=rX "${d}/www"
 }
@@ -395,6 +401,8 @@ LoadModule rewrite_module ${APACHE_MODDIR}/mod_rewrite.so
 LoadModule cgid_module ${APACHE_MODDIR}/mod_cgid.so
 LoadModule proxy_module ${APACHE_MODDIR}/mod_proxy.so
 LoadModule proxy_http_module ${APACHE_MODDIR}/mod_proxy_http.so
+LoadModule session_module ${APACHE_MODDIR}/mod_session.so
+LoadModule session_cookie_module ${APACHE_MODDIR}/mod_session_cookie.so
 
 # Enough threads for benchmarks; unlimited keep-alive so connection reuse
 # is decided by the client, not by Apache recycling connections.
@@ -453,6 +461,13 @@ EOF
     GssapiBasicAuthMech krb5"
     gssapi_location "${d}" deleg "    GssapiBasicAuth Off
     GssapiDelegCcacheDir ${d}/deleg"
+    # After one handshake, a cookie (encrypted and MAC-ed by mod_auth_gssapi with the key in
+    # DIR/session.key; mod_session_crypto is not needed) authenticates the next requests.
+    gssapi_location "${d}" session "    GssapiBasicAuth Off
+    GssapiUseSessions On
+    GssapiSessionKey file:${d}/session.key
+    Session On
+    SessionCookieName gssapi_session path=/session/;httponly"
     gssapi_location "${d}" krb "    GssapiBasicAuth Off"
     cat <<EOF
 
@@ -515,6 +530,7 @@ write_env_files() {
     ERROR_LOG "${d}/error.log"
     KDC_LOG "${d}/kdc.log"
     DELEG_DIR "${d}/deleg"
+    SESSION_KEY_FILE "${d}/session.key"
   )
   local i key val sep=""
   {
@@ -544,7 +560,7 @@ clean_generated() {
   rm -rf "${d}/kdb" "${d}/www" "${d}/cgi-bin" "${d}/run" "${d}/rcache" \
     "${d}/rcache-client" "${d}/deleg" "${d}/tmp" "${d}/trace"
   rm -f "${d}"/{krb5.conf,kdc.conf,httpd.conf,env,env.json,ccache,smoke.ccache} \
-    "${d}"/{http,alice,bob}.keytab "${d}"/{krb5kdc,httpd}.pid \
+    "${d}"/{http,alice,bob}.keytab "${d}"/{krb5kdc,httpd}.pid "${d}/session.key" \
     "${d}"/{kdc,kadmin,error,access,httpd.stderr,kdc.stderr}.log \
     "${d}"/{kadmin.out,kdb5_util.out}
 }
@@ -807,6 +823,28 @@ cmd_down() {
   fi
 }
 
+# A new session key (the old cookies no longer decrypt) and a graceful reload,
+# as an operator would rotate it. mod_auth_gssapi writes a fresh random key
+# when the file is missing; the reload returns once the new generation serves.
+cmd_rotate_session_key() {
+  local d pid port i code
+  d=$(abs_dir "$1")
+  pid=$(live_pid "${d}/httpd.pid" apache2) || die "Apache is not running in ${d}"
+  port=$(sed -n 's/^Listen 127\.0\.0\.1:\([0-9]*\)$/\1/p' "${d}/httpd.conf" | head -n 1)
+  rm -f "${d}/session.key"
+  krb_env "${d}" KRB5_KTNAME="FILE:${d}/http.keytab" KRB5RCACHEDIR="${d}/rcache" \
+    apache2 -f "${d}/httpd.conf" -k graceful </dev/null >>"${d}/httpd.stderr.log" 2>&1 ||
+    die "graceful reload failed"
+  for ((i = 0; i < START_WAIT; i++)); do
+    if [[ -s ${d}/session.key ]]; then
+      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:${port}/public/") || true
+      [[ ${code} == 200 ]] && return 0
+    fi
+    sleep 0.1
+  done
+  die "Apache did not come back after the reload"
+}
+
 cmd_status() {
   local d rc=0 pid
   d=$(abs_dir "$1")
@@ -846,6 +884,7 @@ main() {
     status) cmd_status "${d}" ;;
     kdc-stop) stop_kdc "$(abs_dir "${d}")" ;;
     kdc-start) start_kdc "$(abs_dir "${d}")" ;;
+    rotate-session-key) cmd_rotate_session_key "${d}" ;;
     kinit)
       [[ $# -ge 1 && $# -le 3 ]] || usage
       d=$(abs_dir "${d}")

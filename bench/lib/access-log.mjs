@@ -26,13 +26,15 @@ function parseLine(line) {
  * many requests carried a Negotiate header, and the median time Apache itself spent on a 200
  * (`%D`: GSS accept, replay cache, file), which shows how much of a request is the server's.
  * Warm-up requests are included on purpose: an adaptive client's one 401 per origin is there.
+ * With `phase`, only that phase's lines.
  */
-export function countAccessLog(file) {
+export function countAccessLog(file, phase) {
   const counts = {};
   const micros = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const entry = parseLine(line);
     if (entry === undefined || entry.contender === null) continue;
+    if (phase !== undefined && entry.phase !== phase) continue;
     const c = (counts[entry.contender] ??= { ok: 0, unauthorized: 0, other: 0, withToken: 0, serverP50Us: 0 });
     if (entry.status === '200') {
       c.ok++;

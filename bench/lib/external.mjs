@@ -73,8 +73,11 @@ function parseCurlTransfers(stdout, count) {
   return batch;
 }
 
-/** Makes the curl contender; `inFlight` > 1 adds `--parallel --parallel-max inFlight`. */
-export function curlContender(workDir) {
+/**
+ * Makes the curl contender; `inFlight` > 1 adds `--parallel --parallel-max inFlight`.
+ * `extraArgs` go before the transfers (a cookie jar: `-b FILE`); `prefix` names its config files.
+ */
+export function curlContender(workDir, extraArgs = [], prefix = 'curl') {
   const configs = new Map();
   return {
     name: 'curl',
@@ -82,8 +85,18 @@ export function curlContender(workDir) {
     path: 'negotiate',
     async runBatch(url, count, inFlight) {
       const key = `${url} ${count}`;
-      if (!configs.has(key)) configs.set(key, curlConfig(join(workDir, `curl-${configs.size}.cfg`), url, count));
-      const args = ['-sS', '--negotiate', '-u', ':', '-w', '%{http_code} %{time_total}\\n', '-K', configs.get(key)];
+      if (!configs.has(key)) configs.set(key, curlConfig(join(workDir, `${prefix}-${configs.size}.cfg`), url, count));
+      const args = [
+        '-sS',
+        '--negotiate',
+        '-u',
+        ':',
+        ...extraArgs,
+        '-w',
+        '%{http_code} %{time_total}\\n',
+        '-K',
+        configs.get(key),
+      ];
       if (inFlight > 1) args.push('--parallel', '--parallel-max', String(inFlight));
       const cpu = childrenCpuMicros();
       const started = nowNs();

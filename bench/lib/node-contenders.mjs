@@ -20,7 +20,7 @@ const NEGOTIATE_TOKEN = /^Negotiate\s+([A-Za-z0-9+/=]+)\s*$/i;
  * context per request, the token minted on the request's critical path, and the server's
  * final token stepped to prove the response came from the ticket's server.
  */
-async function handWrittenGet(client, url) {
+export async function handWrittenGet(client, url) {
   const context = await kerberos.initializeClient(SPN, HAND_WRITTEN_INIT);
   const token = await context.step('');
   const response = await client.get(url, { headers: { Authorization: `Negotiate ${token}` } });

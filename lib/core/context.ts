@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import type { GssProvider } from '../gss/provider';
 import type { ResolvedOptions } from '../options';
 import type { ExpiringOriginSet } from './origin-memory';
+import type { Sessions } from './session';
 import type { SpnResolver } from './spn-resolver';
 import type { TokenPool } from './token-pool';
 
@@ -18,4 +19,6 @@ export interface PluginContext {
   readonly platform: NodeJS.Platform;
   /** SPNs per origin, canonicalized when asked. */
   readonly spns: SpnResolver;
+  /** Server sessions per origin: ours (`session`) or the caller's cookie jar. */
+  readonly sessions: Sessions;
 }

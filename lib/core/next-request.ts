@@ -1,17 +1,20 @@
-import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { debug } from '../debug';
 import type { KerberosRequestOptions } from '../options';
 import type { PluginContext } from './context';
-import { isReplayable, own, requestUrl, responseUrl } from './config';
+import { headersFor, isReplayable, own, requestUrl, responseUrl } from './config';
 import { abortable } from './timers';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY } from './party';
+import { takeOffSession } from './session';
 import { type Exchange, RequestState, setState } from './state';
 
-// The two requests the response interceptor sends after a response: the same hop again with
-// a token (a 401 or 407 answered), or the next hop of a redirect. Both go through the same
-// instance, so the caller's other interceptors, `signal` and adapter apply as before.
+// The requests the response interceptor sends after a response: the same hop again with a
+// token (a 401 or 407 answered) or on a renewed session, or the next hop of a redirect. All
+// go through the same instance, so the caller's other interceptors, `signal` and adapter
+// apply as before. Their headers are of the class of the axios copy that sent the config
+// (headersFor).
 
 /**
  * Sends the hop that was challenged again, with `token` for `party`.
@@ -38,14 +41,12 @@ export async function resend(
       `still unauthenticated after ${exchange.resends} re-sends (maxRounds for proxy and origin)`,
     );
   }
-  const next: InternalAxiosRequestConfig = {
-    ...config,
-    headers: new AxiosHeaders(config.headers),
-    transformRequest: [identity],
-    timeout: timeLeft(exchange, config),
-  };
+  const next = nextConfig(config, exchange);
   redirectedBy(response, next, exchange);
   const state = setState(next, new RequestState(exchange, 'resend'));
+  // The origin's session cookie stays on a re-send for the proxy (a 401 on it was the end of
+  // that session, and session.ts took the cookie off before).
+  state.session = previous.session;
   const other = party === ORIGIN ? PROXY : ORIGIN;
   const spent = previous.negotiation(other);
   if (spent !== undefined) {
@@ -57,6 +58,26 @@ export async function resend(
   attach(next, state, party, negotiation, token);
   exchange.resends++;
   exchange.followsRedirects = true;
+  discardBody(response);
+  return ctx.instance.request(next);
+}
+
+/**
+ * Sends the hop that met an expired session again, without a token: another request renewed
+ * the session while this one was on the wire with the dead cookie (session.ts decides, once
+ * per exchange). The request interceptor puts the new session's cookie on it, as on a hop;
+ * a proxy token it carried is spent, and the proxy gets a fresh one there too.
+ */
+export function resendOnSession(
+  ctx: PluginContext,
+  response: AxiosResponse,
+  previous: RequestState,
+): Promise<AxiosResponse> {
+  const config = response.config;
+  const exchange = previous.exchange;
+  const next = nextConfig(config, exchange);
+  if (previous.proxy !== undefined) next.headers.delete(PROXY.authorizationHeader);
+  setState(next, new RequestState(exchange, 'hop'));
   discardBody(response);
   return ctx.instance.request(next);
 }
@@ -125,16 +146,13 @@ export async function followRedirect(
     (response.status === 303 && method !== 'GET' && method !== 'HEAD') ||
     ((response.status === 301 || response.status === 302) && method === 'POST');
   if (!toGet && !isReplayable(config.data)) throw bodyNotReplayable(to, response.status, config);
-  const next: InternalAxiosRequestConfig = {
-    ...config,
-    headers: new AxiosHeaders(config.headers),
-    transformRequest: [identity],
-    timeout: timeLeft(exchange, config),
-  };
-  // Our tokens were for the hop before: spent, and never for the next one.
+  const next = nextConfig(config, exchange);
+  // Our tokens and session cookies were for the hop before: tokens are spent, and the next
+  // hop gets what its own URL may receive from the request interceptor.
   for (const party of [ORIGIN, PROXY]) {
     if (state.negotiation(party) !== undefined) next.headers.delete(party.authorizationHeader);
   }
+  takeOffSession(next.headers, state.session);
   toHop(next, config, from, to, toGet ? 'GET' : method, exchange);
   callBeforeRedirect(exchange, next, response, from, method);
   if (debug.enabled) debug('%d from %s: following to %s', response.status, from.origin, to.origin);
@@ -239,8 +257,17 @@ function callBeforeRedirect(
     { url: from.href, method, headers: response.config.headers.toJSON() as Record<string, string> },
   );
   if (typeof options.headers === 'object' && options.headers !== null) {
-    next.headers = new AxiosHeaders(options.headers as Record<string, string>);
+    next.headers = headersFor(next, options.headers);
   }
+}
+
+/**
+ * A copy of `config` for the next request of its exchange: headers of the sending axios copy's
+ * class (headersFor), the body as it went (the identity transform, see `resend`), and what is
+ * left of the caller's `timeout`.
+ */
+function nextConfig(config: InternalAxiosRequestConfig, exchange: Exchange): InternalAxiosRequestConfig {
+  return { ...config, headers: headersFor(config), transformRequest: [identity], timeout: timeLeft(exchange, config) };
 }
 
 /**

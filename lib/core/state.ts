@@ -2,6 +2,7 @@ import type { InternalAxiosRequestConfig } from 'axios';
 import { own, requestUrl } from './config';
 import type { Negotiation } from './negotiation';
 import type { Party } from './party';
+import type { SessionLeader, SessionSend } from './session';
 
 /** axios's `beforeRedirect` hook, as the caller set it. */
 export type RedirectHook = NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
@@ -31,6 +32,13 @@ export class Exchange {
   readonly beforeRedirect: RedirectHook | undefined;
   /** A hop of this exchange went over https: a later plain-http hop gets no token. */
   secure = false;
+  /**
+   * The first handshake with an origin that this exchange leads (session.ts): other requests
+   * to that origin wait for the session it brings, instead of minting tokens of their own.
+   */
+  sessionLeader: SessionLeader | undefined;
+  /** This exchange went again on a session another request renewed (session.ts): once only. */
+  renewedSession = false;
 
   /** The caller's `timeout` in milliseconds, 0 for none. */
   readonly timeout: number;
@@ -64,16 +72,23 @@ export class Exchange {
   }
 }
 
-/** How a config we built ourselves is to be sent; `undefined` for a config of the caller's. */
+/**
+ * How a config we built ourselves is to be sent; `undefined` for a config of the caller's.
+ * A 'resend' carries the tokens the response interceptor attached; a 'hop' gets its
+ * credentials from the request interceptor as a new request does (a redirect hop, or the same
+ * hop again on a session another request renewed).
+ */
 export type Sending = 'resend' | 'hop' | undefined;
 
 /**
- * What one send of a config carries: the exchange it belongs to, and the negotiation whose
- * token it carries for the origin and for the proxy.
+ * What one send of a config carries: the exchange it belongs to, the negotiation whose token
+ * it carries for the origin and for the proxy, or the origin's session it went out on instead.
  */
 export class RequestState {
   origin: Negotiation | undefined;
   proxy: Negotiation | undefined;
+  /** The origin's session this send went out on instead of a token (session.ts). */
+  session: SessionSend | undefined;
   #sending: Sending;
 
   constructor(
@@ -92,9 +107,13 @@ export class RequestState {
     else this.proxy = negotiation;
   }
 
-  /** True when this send carries a token of ours for either party. */
+  /**
+   * True when this send carries a credential the plugin put on it: a token for either party,
+   * or cookies of the origin's session from our store. The plugin then follows its redirects
+   * itself, so each hop gets only what its own URL may receive.
+   */
   get authenticated(): boolean {
-    return this.origin !== undefined || this.proxy !== undefined;
+    return this.origin !== undefined || this.proxy !== undefined || this.session?.via === 'store';
   }
 
   /**

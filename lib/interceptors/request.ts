@@ -6,6 +6,7 @@ import { Negotiation } from '../core/negotiation';
 import { callerRoute, pinProxy, proxyFor } from '../core/env-proxy';
 import { ORIGIN, PROXY } from '../core/party';
 import { planProxy, planRequest } from '../core/plan';
+import { takeOffSession } from '../core/session';
 import { Exchange, RequestState, setState, stateOf } from '../core/state';
 import { routeThroughTunnel } from '../core/tunnel-agent';
 import { debug } from '../debug';
@@ -46,28 +47,37 @@ export async function beforeSend(
   const url = requestUrl(config);
   if (url?.protocol === 'https:') state.exchange.secure = true;
   if (sending !== 'resend') {
-    await signForOrigin(ctx, config, state, requestOptions, url);
-    // The proxy leg, decided for this URL (callerRoute): an https: target may go through the
-    // plugin's own CONNECT tunnel (tunnel-agent.ts), which authenticates to the proxy itself;
-    // its redirects are ours to follow, so that each hop gets its own route (axios would send
-    // a hop to plain http straight to the origin: `proxy: false`). A plain-http target gets a
-    // Proxy-Authorization header.
-    callerRoute(config, state.exchange);
-    if (routeThroughTunnel(ctx, config, requestOptions)) state.exchange.followsRedirects = true;
-    else await signForProxy(ctx, config, state, requestOptions, url);
+    try {
+      await signForOrigin(ctx, config, state, requestOptions, url);
+      // The proxy leg, decided for this URL (callerRoute): an https: target may go through the
+      // plugin's own CONNECT tunnel (tunnel-agent.ts), which authenticates to the proxy itself;
+      // its redirects are ours to follow, so that each hop gets its own route (axios would send
+      // a hop to plain http straight to the origin: `proxy: false`). A plain-http target gets a
+      // Proxy-Authorization header.
+      callerRoute(config, state.exchange);
+      if (routeThroughTunnel(ctx, config, requestOptions)) state.exchange.followsRedirects = true;
+      else await signForProxy(ctx, config, state, requestOptions, url);
+    } catch (error) {
+      ctx.sessions.release(state); // a first handshake that never went out: the others go on
+      throw error;
+    }
   }
   if (state.authenticated) state.exchange.followsRedirects = true;
   takeRedirects(config, state);
 }
 
 /**
- * A new exchange for a config of the caller's. If it carries a spent token of ours, it is
- * someone else's retry of a request we settled (axios-retry, a re-used `response.config`):
- * the token is removed, and the request is treated as new.
+ * A new exchange for a config of the caller's. If it carries a spent token of ours (or the
+ * cookie of a session it went out on), it is someone else's retry of a request we settled
+ * (axios-retry, a re-used `response.config`): those are removed, and the request is treated
+ * as new.
  */
 function newExchange(config: InternalAxiosRequestConfig, previous: RequestState | undefined): RequestState {
-  for (const party of [ORIGIN, PROXY]) {
-    if (previous?.negotiation(party) !== undefined) config.headers.delete(party.authorizationHeader);
+  if (previous !== undefined) {
+    for (const party of [ORIGIN, PROXY]) {
+      if (previous.negotiation(party) !== undefined) config.headers.delete(party.authorizationHeader);
+    }
+    takeOffSession(config.headers, previous.session);
   }
   return setState(config, new RequestState(new Exchange(config, previous?.exchange)));
 }
@@ -91,10 +101,16 @@ async function signForOrigin(
   }
   // A redirect from https to plain http: a token there would travel in clear; none goes.
   if (state.exchange.secure && url.protocol === 'http:') return;
+  // ── Session hook (session.ts): a request that can go on the origin's session gets no
+  // token; one that would mint waits for a first handshake already under way. ──
+  const preempts = mayPreempt(ctx, requestOptions, url);
+  if (requestOptions.session !== false && ctx.options.hosts?.matches(url) !== false) {
+    if (await ctx.sessions.use(config, state, url, requestOptions.session, preempts)) return;
+  }
   // Most requests to hosts that get nothing up front end here, before any SPN work (a CNAME
   // lookup, the caller's `spn` function). Per-request `spn`/`delegate` still go on, to be
   // checked against `hosts`.
-  if (!mayPreempt(ctx, requestOptions, url) && requestOptions.spn === undefined && requestOptions.delegate !== true) {
+  if (!preempts && requestOptions.spn === undefined && requestOptions.delegate !== true) {
     debug('request to %s: no token up front', url.origin);
     return;
   }
@@ -111,7 +127,10 @@ async function signForOrigin(
     debug('request to %s: %s, SPN %s', url.origin, how, plan.spn);
   }
   if (!plan.preemptive) return;
-  const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
+  // A request that leads the first handshake with a session server mints no spare token:
+  // the next requests will go on the session.
+  const pool = ctx.sessions.leads(state, url) ? undefined : ctx.pool;
+  const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, pool), config);
   config.headers.set(ORIGIN.authorizationHeader, `Negotiate ${token}`);
   state.origin = negotiation;
 }

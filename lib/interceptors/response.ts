@@ -4,11 +4,11 @@ import { callerAuthorizes, callerAuthorizesProxy, isReplayable, own, requestUrl,
 import type { PluginContext } from '../core/context';
 import { mutualAuthenticationFailed, serverTokenProblem } from '../core/mutual';
 import { Negotiation } from '../core/negotiation';
-import { followRedirect, resend } from '../core/next-request';
+import { followRedirect, resend, resendOnSession } from '../core/next-request';
 import { proxyFor } from '../core/env-proxy';
 import { ORIGIN, type Party, PROXY } from '../core/party';
 import { planProxy, planRequest, proxyNotListed, type RequestPlan } from '../core/plan';
-import { redactAxiosError, redactConfig, redactResponse } from '../core/redact';
+import { redactAxiosError, redactConfig, redactErrorResponse, redactResponse } from '../core/redact';
 import { type RequestState, stateOf } from '../core/state';
 import { tokenTooLarge } from '../core/token-size';
 import { debug } from '../debug';
@@ -27,6 +27,7 @@ export function createResponseInterceptors(ctx: PluginContext) {
     onRejected: async (error: unknown): Promise<AxiosResponse> => {
       if (!isAxiosError(error)) throw error;
       if (error.response === undefined) {
+        ctx.sessions.release(stateOf(error.config)); // a first handshake that got no answer
         // The plugin's CONNECT tunnel (tunnel-agent.ts) fails inside the adapter, and axios
         // wraps its error: the caller gets ours, typed, as from any other step of the plugin.
         if (isKerberosAuthError(error.cause) && error.config !== undefined) {
@@ -64,6 +65,8 @@ async function handleResponse(
       settle(response, state);
     } catch (error) {
       throw withContext(error, response);
+    } finally {
+      ctx.sessions.release(state); // a first handshake this exchange led ends with it, whatever the outcome
     }
   }
   if (rejection === undefined) return response;
@@ -92,6 +95,11 @@ async function answerChallenge(
   if (url === undefined) return undefined;
   const previous = state.negotiation(party);
   debug('%d from %s: Negotiate %s, round %d', party.status, url.origin, offer.kind, previous?.rounds ?? 0);
+  // ── Session hook (session.ts): a 401 to a send on a session ends that session; a request
+  // that met it after another request renewed it goes again on the new one, with no token. ──
+  if (party === ORIGIN && (await ctx.sessions.challenged(config, state))) {
+    return resendOnSession(ctx, response, state);
+  }
   try {
     // Our token went to exactly this URL (we follow the redirects of requests that carry
     // one): the server is continuing or refusing our handshake.
@@ -159,6 +167,7 @@ async function planFor(
  * answered our token without a server token could send us anywhere.
  */
 async function verify(ctx: PluginContext, response: AxiosResponse, state: RequestState): Promise<void> {
+  let verified: Negotiation | undefined;
   for (const party of [PROXY, ORIGIN]) {
     const negotiation = state.negotiation(party);
     if (negotiation === undefined || negotiation.finished) continue;
@@ -173,11 +182,15 @@ async function verify(ctx: PluginContext, response: AxiosResponse, state: Reques
       if (party === ORIGIN) ctx.memory.delete(url.origin);
       throw mutualAuthenticationFailed(negotiation, problem, response.status, response.config);
     }
+    if (party === ORIGIN) verified = negotiation;
     // Only origins outside a `hosts` list are pre-empted from memory (listed ones always are).
     if (party === ORIGIN && response.status < 400 && ctx.options.preemptive && ctx.options.hosts === undefined) {
       ctx.memory.add(url.origin);
     }
   }
+  // ── Session hook (session.ts): keep the cookies of an authenticated response, learn whether
+  // a send on a session was served, end a first handshake this exchange led. ──
+  ctx.sessions.verified(response, state, verified);
 }
 
 /**
@@ -209,7 +222,7 @@ function settle(response: AxiosResponse, state: RequestState): void {
  */
 function withContext(error: unknown, response: AxiosResponse): unknown {
   if (isKerberosAuthError(error)) {
-    redactResponse(response);
+    redactErrorResponse(response);
     error.withContext(response.config, error.code === 'ERR_KERBEROS_MUTUAL_AUTH' ? undefined : response);
   } else if (isAxiosError(error)) {
     redactAxiosError(error);
