@@ -176,39 +176,6 @@ const HEIMDAL_RULES: readonly GssRule[] = [
 // expired") and the SSPI status names.
 const COMMON_RULES: readonly GssRule[] = [
   {
-    // KDC_ERR_CLIENT_REVOKED (RFC 4120 section 7.5.9): AD and Samba answer it for a disabled,
-    // locked-out or expired account.
-    code: 'ERR_KERBEROS_ACCOUNT_REVOKED',
-    pattern: /client'?s credentials have been revoked|KDC_ERR_CLIENT_REVOKED|SEC_E_ACCOUNT_DISABLED/i,
-    cause: 'the KDC refuses the account: it is disabled, locked out or expired',
-    fix: 'ask a domain administrator to enable or unlock the account (AD: Active Directory Users and Computers or `Enable-ADAccount`; Samba: `samba-tool user enable`), then run `kinit` again',
-  },
-  {
-    // KDC_ERR_POLICY: Samba's KDC answers a ticket request with it when the account was
-    // disabled after its TGT was issued; also logon hours, workstation restrictions, or an
-    // MIT principal flag (-allow_tix, -allow_svr).
-    code: 'ERR_KERBEROS_KDC_POLICY',
-    pattern: /KDC policy rejects request|KDC_ERR_POLICY/i,
-    cause:
-      'the KDC refuses by policy: in Active Directory the account was disabled or locked after your ticket was issued, or is outside its logon hours or allowed workstations',
-    fix: 'ask a domain administrator to check the account (enabled, unlocked, logon hours, "log on to" workstations); on an MIT KDC check the principal flags of both principals (`getprinc`)',
-  },
-  {
-    code: 'ERR_KERBEROS_PASSWORD_EXPIRED',
-    pattern: /password has expired|KDC_ERR_KEY_EXPIRED|SEC_E_PASSWORD_EXPIRED/i,
-    cause: 'the password of your principal has expired (or must be changed at next logon)',
-    fix: 'change the password (`kpasswd`, or log on to a Windows machine of the domain), then run `kinit`; for a service account with a client keytab, make a new keytab after the change',
-  },
-  {
-    // A client keytab made before the account's password was changed holds old keys: the KDC
-    // cannot decrypt the pre-authentication timestamp.
-    code: 'ERR_KERBEROS_PREAUTH_FAILED',
-    pattern: /preauthentication failed|KDC_ERR_PREAUTH_FAILED/i,
-    cause:
-      "the KDC could not verify your key: the password is wrong, or the client keytab is older than the account's last password change",
-    fix: 'make a new client keytab (KRB5_CLIENT_KTNAME) after the password change (AD: `ktpass`, or `ktutil` with the new password; MIT: `kadmin ktadd -norandkey`), or run `kinit` with the current password',
-  },
-  {
     code: 'ERR_KERBEROS_EXPIRED',
     pattern: /ticket expired|credentials? (?:have |has )?expired|KRB5KRB_AP_ERR_TKT_EXPIRED|SEC_E_CONTEXT_EXPIRED/i,
     fix: 'your Kerberos ticket has expired: run `kinit` again (or renew it with `kinit -R`)',
