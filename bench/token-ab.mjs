@@ -1,7 +1,8 @@
 // A/B of the plugin's token path against hand-written code, in one side-by-side run: plugin
-// variants (PLUGIN_VARIANTS) and hand-written code take turns in rounds, sequentially and at 16
-// in flight, and the calls into `kerberos` are counted per request. Run it under the realm:
-//   npm run --silent build && bash scripts/with-realm.sh node bench/token-ab.mjs [ROUNDS] [BATCH]
+// variants (PLUGIN_VARIANTS) and hand-written code take turns in rounds, sequentially and with
+// IN_FLIGHT (default 16) requests in flight, and the calls into `kerberos` are counted per
+// request. Run it under the realm:
+//   npm run --silent build && bash scripts/with-realm.sh node bench/token-ab.mjs [ROUNDS] [BATCH] [IN_FLIGHT]
 import http from 'node:http';
 import os from 'node:os';
 import axios from 'axios';
@@ -19,6 +20,7 @@ const VARIANTS = {
 };
 const rounds = Number(process.argv[2] ?? 10);
 const batch = Number(process.argv[3] ?? 1500);
+const inFlight = Number(process.argv[4] ?? 16);
 
 // The plugin loads `kerberos` with require() and calls through the module object, so counting
 // here sees both sides' calls.
@@ -89,5 +91,5 @@ console.log(
 );
 for (const c of contenders) await runNodeBatch(c.send, url, 200, 1);
 await phase('sequential', 1, Math.max(100, Math.round(batch / 5)));
-await phase('16 in flight', 16, batch);
+await phase(`${inFlight} in flight`, inFlight, batch);
 agent.destroy();
