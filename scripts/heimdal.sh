@@ -18,6 +18,8 @@
 # outside it and DIR, and nothing listens outside 127.0.0.1.
 
 set -euo pipefail
+# shellcheck source=scripts/env-files.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env-files.sh"
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 readonly ROOT
@@ -244,22 +246,13 @@ EOF
   (umask 077 && printf '%s\n' "${ALICE_PASSWORD}" |
     "${HEIMDAL_ENV[@]}" "${PKG_ROOT}/usr/bin/kinit.heimdal" --password-file=STDIN -c "FILE:${d}/ccache" \
       "alice@${REALM}") || die "kinit alice failed"
-  local name value json='{' sep=''
-  : >"${d}/env"
-  for name in HEIMDAL_DIR HEIMDAL_REALM HEIMDAL_KRB5_CONFIG HEIMDAL_KRB5CCNAME HEIMDAL_KDC_PORT HEIMDAL_KEYTAB; do
-    case ${name} in
-      HEIMDAL_DIR) value=${d} ;;
-      HEIMDAL_REALM) value=${REALM} ;;
-      HEIMDAL_KRB5_CONFIG) value=${d}/krb5.conf ;;
-      HEIMDAL_KRB5CCNAME) value=FILE:${d}/ccache ;;
-      HEIMDAL_KDC_PORT) value=${port} ;;
-      HEIMDAL_KEYTAB) value=${d}/http.keytab ;;
-    esac
-    printf 'export %s=%s\n' "${name}" "${value}" >>"${d}/env"
-    json+="${sep}\"${name}\":\"${value}\""
-    sep=','
-  done
-  printf '%s}\n' "${json}" >"${d}/env.json"
+  save_env "${d}" "scripts/heimdal.sh up" \
+    HEIMDAL_DIR "${d}" \
+    HEIMDAL_REALM "${REALM}" \
+    HEIMDAL_KRB5_CONFIG "${d}/krb5.conf" \
+    HEIMDAL_KRB5CCNAME "FILE:${d}/ccache" \
+    HEIMDAL_KDC_PORT "${port}" \
+    HEIMDAL_KEYTAB "${d}/http.keytab"
   log "Heimdal KDC for ${REALM} on 127.0.0.1:${port}"
   cat "${d}/env"
 }

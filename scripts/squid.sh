@@ -11,6 +11,8 @@
 # origins the tests start, and a client certificate (TLS_CLIENT_CERT, TLS_CLIENT_KEY). Squid runs in the foreground (-N) in its own session; as root it
 # drops to the `proxy` user, which then owns the folder. Loopback only.
 set -euo pipefail
+# shellcheck source=scripts/env-files.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env-files.sh"
 
 REALM=AK.TEST
 PROXY_HOST=proxy.localhost
@@ -100,17 +102,7 @@ write_env() {
     TLS_CLIENT_CERT "${s}/tls/client.pem"
     TLS_CLIENT_KEY "${s}/tls/client-key.pem"
   )
-  local i sep=""
-  : >"${s}/env"
-  for ((i = 0; i < ${#pairs[@]}; i += 2)); do printf 'export %s=%q\n' "${pairs[i]}" "${pairs[i + 1]}" >>"${s}/env"; done
-  {
-    printf '{'
-    for ((i = 0; i < ${#pairs[@]}; i += 2)); do
-      printf '%s\n  "%s": "%s"' "${sep}" "${pairs[i]}" "${pairs[i + 1]}"
-      sep=,
-    done
-    printf '\n}\n'
-  } >"${s}/env.json"
+  save_env "${s}" "scripts/squid.sh up" "${pairs[@]}"
 }
 
 cmd_up() {
