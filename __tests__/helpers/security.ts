@@ -111,7 +111,7 @@ export function settleEventLoop(ms = 20): Promise<void> {
  */
 export function guardEachTest(): {
   readonly rejections: { readonly seen: unknown[] };
-  track<S extends { close(): Promise<void> }>(server: S): S;
+  track: <S extends { close(): Promise<void> }>(server: S) => S;
 } {
   const rejections = watchUnhandledRejections();
   const open: { close(): Promise<void> }[] = [];
