@@ -357,7 +357,7 @@ describe('the service principal check', () => {
 describe('onceEach', () => {
   it('asks DNS once per name and gives every caller the first answer', async () => {
     let calls = 0;
-    const flapping = onceEach(async (name) => [`node${++calls}.${name}`]);
+    const flapping = onceEach((name) => Promise.resolve([`node${++calls}.${name}`]));
     expect(await flapping('lb.example')).toEqual(['node1.lb.example']);
     expect(await flapping('lb.example')).toEqual(['node1.lb.example']);
     expect(await flapping('other.example')).toEqual(['node2.other.example']);
@@ -366,9 +366,9 @@ describe('onceEach', () => {
 
   it('keeps a failure as the answer too', async () => {
     let calls = 0;
-    const failing = onceEach(async (name) => {
+    const failing = onceEach((name) => {
       calls++;
-      throw dnsError('ENODATA', name);
+      return Promise.reject(dnsError('ENODATA', name));
     });
     await expect(failing('x.example')).rejects.toMatchObject({ code: 'ENODATA' });
     await expect(failing('x.example')).rejects.toMatchObject({ code: 'ENODATA' });
