@@ -25,7 +25,9 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
   {
+    // package.json says "type": "commonjs": a .js file is CommonJS, like a .cjs one.
     files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
