@@ -6,7 +6,6 @@ import { createPlugin } from '../../lib/plugin';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss, decodeToken, encodeToken } from '../helpers/fake-gss';
 import { listen } from '../helpers/server';
-import { kerberosAuthErrorOf } from '../helpers/security';
 
 /**
  * A scripted forward proxy that answers each CONNECT with whatever `answer` says, and records
@@ -107,9 +106,9 @@ describe('the CONNECT tunnel for https: targets', () => {
   it('turns a 407 Negotiate from an unlisted proxy into ERR_KERBEROS_PROXY_AUTH_REQUIRED, sending nothing', async () => {
     proxy = await startProxy(() => ({ status: 407, headers: ['Proxy-Authenticate: Negotiate'] }));
     const { api, gss } = client({ hosts: 'origin.example' });
-    const error = await kerberosAuthErrorOf(api.get('https://origin.example/x'));
+    const error: unknown = await api.get('https://origin.example/x').catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'ERR_KERBEROS_PROXY_AUTH_REQUIRED', host: '127.0.0.1' });
-    expect(error.message).toContain('`proxies`');
+    expect((error as KerberosAuthError).message).toContain('`proxies`');
     expect(proxy.connects).toEqual([undefined]);
     // Only the origin's token was minted (and a spare of it); it only ever travels inside a
     // tunnel, which never opened. Nothing was minted for the proxy.
