@@ -351,7 +351,7 @@ describe('SPN mapping and NTLM', () => {
     server = await startServer(fakeAcceptor().handler);
     const gss = new FakeGss();
     const api = axios.create({ baseURL: `http://localhost:${server.port}` });
-    const resolveCname = async (name: string) => (name === 'localhost' ? ['real.example'] : []);
+    const resolveCname = (name: string) => Promise.resolve(name === 'localhost' ? ['real.example'] : []);
     createPlugin(resolveOptions({ hosts: 'localhost', canonicalize: 'cname' }), gss, 'linux', resolveCname).install(
       api,
     );
@@ -363,9 +363,9 @@ describe('SPN mapping and NTLM', () => {
     server = await startServer((_request, response) => response.writeHead(200).end());
     const lookups: string[] = [];
     const api = axios.create({ baseURL: `http://localhost:${server.port}` });
-    const resolveCname = async (name: string) => {
+    const resolveCname = (name: string) => {
       lookups.push(name);
-      return [];
+      return Promise.resolve([]);
     };
     const options = resolveOptions({ hosts: 'elsewhere.example', canonicalize: 'cname' });
     createPlugin(options, new FakeGss(), 'linux', resolveCname).install(api);

@@ -37,14 +37,19 @@ describe('the krb5 configuration check', () => {
 
   it('fails without /etc/krb5.conf on Linux, saying what to install; passes on macOS and Windows', () => {
     const missing = source({ paths: ['/etc/krb5.conf'], origin: 'default', missing: ['/etc/krb5.conf'] });
-    expect(checkKrb5Config(missing, 'linux')).toMatchObject({ ok: false, fix: expect.stringMatching(/krb5-user/) });
+    const linux = checkKrb5Config(missing, 'linux');
+    expect(linux.ok).toBe(false);
+    expect(linux.fix).toMatch(/krb5-user/);
     expect(checkKrb5Config(missing, 'darwin').ok).toBe(true);
-    expect(checkKrb5Config(missing, 'win32')).toMatchObject({ ok: true, detail: expect.stringMatching(/SSPI/) });
+    const windows = checkKrb5Config(missing, 'win32');
+    expect(windows.ok).toBe(true);
+    expect(windows.detail).toMatch(/SSPI/);
   });
 
   it('says when there is no default realm', () => {
     const step = checkKrb5Config(source({ conf: parseKrb5Conf('') }), 'linux');
-    expect(step).toMatchObject({ ok: true, detail: expect.stringMatching(/no default_realm/) });
+    expect(step.ok).toBe(true);
+    expect(step.detail).toMatch(/no default_realm/);
   });
 });
 
@@ -94,7 +99,8 @@ Valid starting     Expires            Service principal
         { env: { KRB5CCNAME: 'FILE:/x' } },
       ),
     );
-    expect(step).toMatchObject({ ok: false, code: 'ERR_KERBEROS_NO_CREDENTIALS', fix: expect.stringMatching(/kinit/) });
+    expect(step).toMatchObject({ ok: false, code: 'ERR_KERBEROS_NO_CREDENTIALS' });
+    expect(step.fix).toMatch(/kinit/);
     expect(step.detail).toBe('FILE:/x (KRB5CCNAME): No credentials cache found (filename: /x)');
   });
 
@@ -112,7 +118,8 @@ Valid starting     Expires            Service principal
         { env: { KRB5_CLIENT_KTNAME: '/k' } },
       ),
     );
-    expect(step).toMatchObject({ ok: true, detail: expect.stringMatching(/KRB5_CLIENT_KTNAME=\/k/) });
+    expect(step.ok).toBe(true);
+    expect(step.detail).toMatch(/KRB5_CLIENT_KTNAME=\/k/);
   });
 
   it('says so when klist is not installed, naming the cache it would use', () => {
@@ -357,7 +364,7 @@ describe('the service principal check', () => {
 describe('onceEach', () => {
   it('asks DNS once per name and gives every caller the first answer', async () => {
     let calls = 0;
-    const flapping = onceEach(async (name) => [`node${++calls}.${name}`]);
+    const flapping = onceEach((name) => Promise.resolve([`node${++calls}.${name}`]));
     expect(await flapping('lb.example')).toEqual(['node1.lb.example']);
     expect(await flapping('lb.example')).toEqual(['node1.lb.example']);
     expect(await flapping('other.example')).toEqual(['node2.other.example']);
@@ -366,9 +373,9 @@ describe('onceEach', () => {
 
   it('keeps a failure as the answer too', async () => {
     let calls = 0;
-    const failing = onceEach(async (name) => {
+    const failing = onceEach((name) => {
       calls++;
-      throw dnsError('ENODATA', name);
+      return Promise.reject(dnsError('ENODATA', name));
     });
     await expect(failing('x.example')).rejects.toMatchObject({ code: 'ENODATA' });
     await expect(failing('x.example')).rejects.toMatchObject({ code: 'ENODATA' });

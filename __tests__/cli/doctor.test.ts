@@ -27,9 +27,9 @@ describe('runDoctor on Active Directory problems', () => {
     const lookedUp: string[] = [];
     const deps = {
       ...fakeDeps(gss),
-      lookupHost: async (host: string) => {
+      lookupHost: (host: string) => {
         lookedUp.push(host);
-        throw dnsError('ENOTFOUND', host);
+        return Promise.reject(dnsError('ENOTFOUND', host));
       },
     };
     const report = await runDoctor(url, options, deps);
@@ -223,11 +223,11 @@ describe('runDoctor: the SPN with --canonicalize and --include-port (fake DNS)',
     // A load balancer whose CNAME answer changes between queries: the run must stay on the first one.
     let node = 6;
     const lookups: string[] = [];
-    const resolveCname = async (name: string): Promise<string[]> => {
+    const resolveCname = (name: string): Promise<string[]> => {
       lookups.push(name);
-      if (name === 'localhost') return ['lb.example.'];
-      if (name === 'lb.example') return [`node${++node}.example`];
-      throw dnsError('ENODATA', name);
+      if (name === 'localhost') return Promise.resolve(['lb.example.']);
+      if (name === 'lb.example') return Promise.resolve([`node${++node}.example`]);
+      return Promise.reject(dnsError('ENODATA', name));
     };
     const url = new URL(`http://localhost:${target.port}/x`);
     const report = await runDoctor(url, { ...options, canonicalize: 'cname' }, fakeDeps(gss, undefined, resolveCname));

@@ -14,7 +14,8 @@ Valid starting     Expires            Service principal
 
 /** A klist that prints `listing` and whose `klist -s` says `valid`. */
 export function fakeKlist(listing: string, valid: boolean): Run {
-  return async (_file, args) => ({ status: args.includes('-s') && !valid ? 1 : 0, stdout: listing, stderr: '' });
+  return (_file, args) =>
+    Promise.resolve({ status: args.includes('-s') && !valid ? 1 : 0, stdout: listing, stderr: '' });
 }
 
 /** A DNS error as `dns.promises.resolveCname` throws it (`ENODATA`: the name has no CNAME record). */
@@ -25,12 +26,12 @@ export function dnsError(code: string, name: string): Error {
 /** A CNAME resolver from a table (a name maps to its CNAME target, or to the error its lookup throws); records every lookup. */
 export function fakeCnames(records: Record<string, string | Error> = {}): CnameResolver & { lookups: string[] } {
   const lookups: string[] = [];
-  const resolve = async (name: string): Promise<string[]> => {
+  const resolve = (name: string): Promise<string[]> => {
     lookups.push(name);
     const record = records[name];
-    if (record === undefined) throw dnsError('ENODATA', name);
-    if (record instanceof Error) throw record;
-    return [record];
+    if (record === undefined) return Promise.reject(dnsError('ENODATA', name));
+    if (record instanceof Error) return Promise.reject(record);
+    return Promise.resolve([record]);
   };
   return Object.assign(resolve, { lookups });
 }
@@ -54,7 +55,7 @@ export function fakeDeps(
     gss,
     resolveCname,
     // Every name resolves, unless a test says otherwise.
-    lookupHost: async () => ({ address: '127.0.0.1', family: 4 }),
+    lookupHost: () => Promise.resolve({ address: '127.0.0.1', family: 4 }),
   };
 }
 

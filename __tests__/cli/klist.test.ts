@@ -79,17 +79,19 @@ describe('parseKlist', () => {
 
 describe('runKlist', () => {
   it('reports klist as unavailable when it is not installed', async () => {
-    const run: Run = async () => undefined;
+    const run: Run = () => Promise.resolve(undefined);
     await expect(runKlist({}, run)).resolves.toEqual({ available: false });
   });
 
   it('runs `klist` and `klist -s` in the C locale with the given environment', async () => {
     const calls: { args: string[]; env: NodeJS.ProcessEnv }[] = [];
-    const run: Run = async (_file, args, env) => {
+    const run: Run = (_file, args, env) => {
       calls.push({ args, env });
-      return args.includes('-s')
-        ? { status: 1, stdout: '', stderr: '' }
-        : { status: 1, stdout: '', stderr: 'klist: No credentials cache found (filename: /nonexistent)\n' };
+      return Promise.resolve(
+        args.includes('-s')
+          ? { status: 1, stdout: '', stderr: '' }
+          : { status: 1, stdout: '', stderr: 'klist: No credentials cache found (filename: /nonexistent)\n' },
+      );
     };
     const result = await runKlist({ KRB5CCNAME: 'FILE:/nonexistent', LANG: 'de_DE.UTF-8' }, run);
     expect(calls.map((call) => call.args)).toEqual([[], ['-s']]);
@@ -102,7 +104,7 @@ describe('runKlist', () => {
   });
 
   it('says valid when `klist -s` exits 0', async () => {
-    const run: Run = async (_file, args) => ({ status: 0, stdout: args.length === 0 ? MIT : '', stderr: '' });
+    const run: Run = (_file, args) => Promise.resolve({ status: 0, stdout: args.length === 0 ? MIT : '', stderr: '' });
     await expect(runKlist({}, run)).resolves.toMatchObject({ available: true, valid: true });
   });
 });

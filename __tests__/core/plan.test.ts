@@ -1,6 +1,7 @@
 import { planProxy, planRequest, type OriginMemory } from '../../lib/core/plan';
 import { ExpiringOriginSet } from '../../lib/core/origin-memory';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
+import { kerberosAuthErrorThrownBy } from '../helpers/security';
 
 const none: OriginMemory = { has: () => false };
 const plan = (options: KerberosAuthOptions, url: string, request = {}, memory = none) =>
@@ -20,9 +21,9 @@ describe('planRequest', () => {
   });
 
   it('refuses a per-request spn for a host outside `hosts` with ERR_KERBEROS_UNTRUSTED_HOST', () => {
-    expect(() => plan({ hosts: 'a.example' }, 'http://b.example/', { spn: 'HTTP@a.example' })).toThrow(
-      expect.objectContaining({ code: 'ERR_KERBEROS_UNTRUSTED_HOST', host: 'b.example' }),
-    );
+    expect(
+      kerberosAuthErrorThrownBy(() => plan({ hosts: 'a.example' }, 'http://b.example/', { spn: 'HTTP@a.example' })),
+    ).toMatchObject({ code: 'ERR_KERBEROS_UNTRUSTED_HOST', host: 'b.example' });
     expect(plan({ hosts: 'a.example' }, 'http://a.example/', { spn: 'HTTP/x.example' }).spn).toBe('HTTP@x.example');
   });
 

@@ -3,11 +3,12 @@ import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 
 function resolver(options: KerberosAuthOptions, records: Record<string, string> = {}, now = () => 0) {
   const lookups: string[] = [];
-  const resolveCname = async (name: string) => {
+  const resolveCname = (name: string) => {
     lookups.push(name);
     const target = records[name];
-    if (target === undefined) throw Object.assign(new Error('queryCname ENODATA'), { code: 'ENODATA' });
-    return [target];
+    if (target === undefined)
+      return Promise.reject(Object.assign(new Error('queryCname ENODATA'), { code: 'ENODATA' }));
+    return Promise.resolve([target]);
   };
   return { spns: new SpnResolver(resolveOptions(options), 'linux', resolveCname, 1000, 256, now), lookups };
 }

@@ -106,11 +106,9 @@ describe('the CONNECT tunnel for https: targets', () => {
   it('turns a 407 Negotiate from an unlisted proxy into ERR_KERBEROS_PROXY_AUTH_REQUIRED, sending nothing', async () => {
     proxy = await startProxy(() => ({ status: 407, headers: ['Proxy-Authenticate: Negotiate'] }));
     const { api, gss } = client({ hosts: 'origin.example' });
-    await expect(api.get('https://origin.example/x')).rejects.toMatchObject({
-      code: 'ERR_KERBEROS_PROXY_AUTH_REQUIRED',
-      host: '127.0.0.1',
-      message: expect.stringContaining('`proxies`'),
-    });
+    const error: unknown = await api.get('https://origin.example/x').catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'ERR_KERBEROS_PROXY_AUTH_REQUIRED', host: '127.0.0.1' });
+    expect((error as KerberosAuthError).message).toContain('`proxies`');
     expect(proxy.connects).toEqual([undefined]);
     // Only the origin's token was minted (and a spare of it); it only ever travels inside a
     // tunnel, which never opened. Nothing was minted for the proxy.
@@ -158,8 +156,12 @@ describe('the CONNECT tunnel for https: targets', () => {
 
   it('leaves the request to axios when the plugin is off for it', async () => {
     proxy = await startProxy(() => ({ status: 407, headers: ['Proxy-Authenticate: Negotiate'] }));
-    const { api } = client({ proxies: '127.0.0.1' });
-    await expect(api.get('https://origin.example/x', { kerberos: false })).rejects.toBeDefined();
-    expect(proxy.connects.every((c) => c === undefined)).toBe(true);
+    const { api, gss } = client({ proxies: '127.0.0.1' });
+    // axios's own CONNECT, without a token, gets the 407 back as it came.
+    await expect(api.get('https://origin.example/x', { kerberos: false })).rejects.toMatchObject({
+      response: { status: 407 },
+    });
+    expect(proxy.connects).toEqual([undefined]);
+    expect(gss.contexts).toHaveLength(0);
   });
 });

@@ -61,13 +61,15 @@ export function typecheckBlocks(blocks: readonly CodeBlock[], root: string): Blo
   };
 
   const host = ts.createCompilerHost(options, true);
-  const { getSourceFile, fileExists, readFile } = host;
-  host.fileExists = (name) => virtual.has(name) || fileExists.call(host, name);
-  host.readFile = (name) => virtual.get(name)?.text ?? readFile.call(host, name);
+  const getSourceFile = host.getSourceFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  host.fileExists = (name) => virtual.has(name) || fileExists(name);
+  host.readFile = (name) => virtual.get(name)?.text ?? readFile(name);
   host.getSourceFile = (name, language, onError, create) => {
     const file = virtual.get(name);
     return file === undefined
-      ? getSourceFile.call(host, name, language, onError, create)
+      ? getSourceFile(name, language, onError, create)
       : ts.createSourceFile(name, file.text, language, true, ts.ScriptKind.TS);
   };
   // lib/ is CommonJS-format source (package.json has no "type"), so under nodenext its own

@@ -9,20 +9,21 @@ function controllable() {
   let active = 0;
   let peak = 0;
   const provider: GssProvider = {
-    createContext: async () => ({
-      complete: false,
-      step: (serverToken: string) =>
-        serverToken !== ''
-          ? Promise.resolve(null)
-          : new Promise<string>((resolve) => {
-              active++;
-              peak = Math.max(peak, active);
-              pending.push(() => {
-                active--;
-                resolve('dG9r');
-              });
-            }),
-    }),
+    createContext: () =>
+      Promise.resolve({
+        complete: false,
+        step: (serverToken: string) =>
+          serverToken !== ''
+            ? Promise.resolve(null)
+            : new Promise<string>((resolve) => {
+                active++;
+                peak = Math.max(peak, active);
+                pending.push(() => {
+                  active--;
+                  resolve('dG9r');
+                });
+              }),
+      }),
   };
   return { provider, pending, peak: () => peak };
 }

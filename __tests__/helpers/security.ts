@@ -24,6 +24,17 @@ export async function kerberosAuthErrorOf(promise: Promise<unknown>): Promise<Ke
   return error;
 }
 
+/** The KerberosAuthError `fn` throws; fails if it returned or threw anything else. */
+export function kerberosAuthErrorThrownBy(fn: () => unknown): KerberosAuthError {
+  try {
+    fn();
+  } catch (error) {
+    if (isKerberosAuthError(error)) return error;
+    throw new Error(`expected a KerberosAuthError, got ${String(error)}`, { cause: error });
+  }
+  throw new Error('expected a KerberosAuthError, but the call returned');
+}
+
 /** The ERR_KERBEROS_UNTRUSTED_HOST error a promise rejects with; fails on any other outcome. */
 export async function untrustedHostError(promise: Promise<unknown>): Promise<KerberosAuthError> {
   const error = await kerberosAuthErrorOf(promise);
@@ -111,7 +122,7 @@ export function settleEventLoop(ms = 20): Promise<void> {
  */
 export function guardEachTest(): {
   readonly rejections: { readonly seen: unknown[] };
-  track<S extends { close(): Promise<void> }>(server: S): S;
+  track: <S extends { close(): Promise<void> }>(server: S) => S;
 } {
   const rejections = watchUnhandledRejections();
   const open: { close(): Promise<void> }[] = [];

@@ -21,7 +21,7 @@ export type Handler = (request: RecordedRequest, response: ServerResponse) => vo
 /** A listening server: its port, and `close`, which also ends the connections still open. */
 export interface Listening {
   port: number;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Makes `server` listen on `host`, port 0. */

@@ -288,11 +288,8 @@ describe('delegation that cannot happen', () => {
     } finally {
       stopListening();
     }
-    expect(warnings).toEqual([
-      expect.objectContaining({
-        code: 'AXIOS_KERBEROS_NOT_DELEGABLE',
-        message: expect.stringMatching(/sue@AD\.AK\.TEST.*not forwardable/),
-      }),
-    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ code: 'AXIOS_KERBEROS_NOT_DELEGABLE' });
+    expect(warnings[0]?.message).toMatch(/sue@AD\.AK\.TEST.*not forwardable/);
   });
 });

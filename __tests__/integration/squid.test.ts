@@ -314,14 +314,8 @@ describe('Squid with Kerberos proxy authentication, https targets through CONNEC
     const response = await api.get(`${origin.url}/moved`);
     expect(response.status).toBe(200);
     const lines = await squidLines(before, 'squid-hop-from-https', 1);
-    expect(lines).toEqual([
-      expect.objectContaining({
-        method: 'GET',
-        status: 200,
-        user: realm.alice,
-        proxyAuth: expect.stringMatching(/^Negotiate/),
-      }),
-    ]);
+    expect(lines.map((line) => [line.method, line.status, line.user])).toEqual([['GET', 200, realm.alice]]);
+    expect(lines[0]?.proxyAuth).toMatch(/^Negotiate/);
   });
 
   it('sends a redirect from plain http to an https page through a tunnel of its own', async () => {
@@ -355,7 +349,9 @@ describe('Squid with Kerberos proxy authentication, https targets through CONNEC
     const api = client({ proxies: squidHost, hosts: 'origin.example.test' });
     const before = logLength();
     const response = await api.get(`${origin.url}/moved`);
-    expect(response.request.res.responseUrl).toBe(`${realm.url}/public/?squid-hop-untokened`);
+    expect((response.request as { res: { responseUrl: string } }).res.responseUrl).toBe(
+      `${realm.url}/public/?squid-hop-untokened`,
+    );
     expect(await squidLines(before, 'squid-hop-untokened', 1)).toEqual([
       expect.objectContaining({ method: 'GET', status: 200, user: realm.alice }),
     ]);
