@@ -312,9 +312,8 @@ cmd_ad_up() {
 
   prepare_dirs "${d}"
   rm -rf "${d}/samba"
-  read -r kdc_port http_port proxy_port < <(pick_ports) || true
-  read -r kpasswd_port _ _ < <(pick_ports) || true
-  [[ -n ${proxy_port:-} && -n ${kpasswd_port:-} ]] || die "could not pick free ports"
+  read -r kdc_port http_port proxy_port kpasswd_port < <(pick_ports 4) || true
+  [[ -n ${kpasswd_port:-} ]] || die "could not pick free ports"
 
   cp -a "${t}/samba" "${d}/samba"
   mkdir -p "${d}/samba/run"

@@ -36,6 +36,8 @@
 set -euo pipefail
 # shellcheck source=scripts/env-files.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env-files.sh"
+# shellcheck source=scripts/ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 # scripts/ad-realm.sh sources this file for its Apache set-up and helpers; it names its
 # own realm (readonly REALM) first, and `main` only runs when this file is executed.
@@ -105,44 +107,6 @@ tail_log() {
     printf -- '--- tail of %s ---\n' "${f}" >&2
     tail -n 20 "${f}" >&2
   done
-}
-
-# Three free TCP ports on 127.0.0.1 (KDC, HTTP, forward proxy). The KDC also binds UDP on its port, so the
-# candidate must be free for UDP too. Sockets stay open until both ports are
-# chosen so the two are distinct. (A small race with other processes remains;
-# `up` fails loudly if a bind then fails.)
-pick_ports() {
-  if [[ -x /usr/bin/python3 ]]; then
-    # /usr/bin/python3 starts in ~20ms; a pyenv shim can take 150ms.
-    /usr/bin/python3 - <<'PY'
-import socket
-held, ports = [], []
-while len(ports) < 3:
-    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    t.bind(("127.0.0.1", 0))
-    port = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", port))
-    except OSError:
-        t.close()
-        continue
-    held += [t, u]
-    ports.append(port)
-print(*ports)
-PY
-  else
-    node -e '
-      const net = require("net");
-      const a = net.createServer().listen(0, "127.0.0.1", () => {
-        const b = net.createServer().listen(0, "127.0.0.1", () => {
-          const c = net.createServer().listen(0, "127.0.0.1", () => {
-            console.log(a.address().port, b.address().port, c.address().port);
-            a.close(); b.close(); c.close();
-          });
-        });
-      });'
-  fi
 }
 
 # True if something accepts TCP connections on 127.0.0.1:$1.
@@ -765,7 +729,7 @@ cmd_up() {
   [[ -e ${APACHE_MODDIR}/mod_auth_gssapi.so ]] || die "mod_auth_gssapi not installed"
 
   prepare_dirs "${d}"
-  read -r kdc_port http_port proxy_port < <(pick_ports) || true
+  read -r kdc_port http_port proxy_port < <(pick_ports 3) || true
   [[ -n ${proxy_port:-} ]] || die "could not pick free ports"
 
   write_krb5_conf "${d}" "${kdc_port}"

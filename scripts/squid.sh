@@ -13,6 +13,8 @@
 set -euo pipefail
 # shellcheck source=scripts/env-files.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env-files.sh"
+# shellcheck source=scripts/ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 REALM=AK.TEST
 PROXY_HOST=proxy.localhost
@@ -22,10 +24,6 @@ log() { printf 'squid: %s\n' "$*" >&2; }
 die() {
   printf 'squid: error: %s\n' "$*" >&2
   exit 1
-}
-
-pick_port() {
-  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
 }
 
 tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -120,7 +118,7 @@ cmd_up() {
   krb "${r}" kadmin.local -r "${REALM}" -q "ktadd -norandkey -k ${s}/proxy.keytab HTTP/${PROXY_HOST}@${REALM}" \
     >>"${s}/kadmin.out" 2>&1 || die "kadmin.local could not export the proxy's key (see ${s}/kadmin.out)"
   make_tls "${s}/tls"
-  port=$(pick_port)
+  port=$(pick_ports 1) || die "could not pick a free port"
   write_conf "${s}" "${port}"
   : >"${s}/access.log"
   : >"${s}/cache.log"
