@@ -11,7 +11,6 @@
 # empty setting.
 
 TEMPLATES_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/templates" && pwd)
-readonly TEMPLATES_DIR
 
 render() {
   local template=${TEMPLATES_DIR}/$1 out=$2 pair name text left='\{\{[A-Za-z0-9_]+\}\}'
