@@ -14,7 +14,7 @@ echo "== typecheck" >&2
 npx tsc -p tsconfig.json
 echo "== lint" >&2
 npx eslint --max-warnings 0 .
-shellcheck scripts/*.sh
+shellcheck scripts/*.sh scripts/templates/cgi-bin/*.cgi
 echo "== format" >&2
 npx prettier --check --log-level warn .
 echo "== build" >&2
