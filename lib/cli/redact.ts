@@ -70,7 +70,7 @@ export function redactAuthValue(value: string, role: 'challenge' | 'credentials'
       mask(element.span);
       continue;
     }
-    const wellFormed = (element.token68 !== undefined || element.params.length > 0) && element.malformed === undefined;
+    const wellFormed = (element.token68 !== undefined || element.params.length > 0) && element.malformed.length === 0;
     if (role === 'credentials' && !wellFormed) {
       mask({ start: element.scheme.start, end: endOf(element) });
       continue;
@@ -82,13 +82,17 @@ export function redactAuthValue(value: string, role: 'challenge' | 'credentials'
       const bytes = BASE64.test(token) ? Buffer.from(token, 'base64').length : Buffer.byteLength(token);
       mask(element.token68, redacted(bytes));
     }
+    // Params and malformed parts interleave; both lists are in order, so merge them.
+    const malformed = element.malformed.values();
+    let pending = malformed.next();
     for (const param of element.params) {
+      for (; !pending.done && pending.value.start < param.name.start; pending = malformed.next()) mask(pending.value);
       const span = { start: param.name.start, end: param.value.end };
       const name = value.slice(param.name.start, param.name.end).toLowerCase();
       if (DESCRIPTIVE_PARAMS.has(name)) keep(span);
       else mask(span);
     }
-    if (element.malformed !== undefined) mask(element.malformed);
+    for (; !pending.done; pending = malformed.next()) mask(pending.value);
   }
   upTo(value.length);
   return out.join('');
@@ -103,8 +107,9 @@ export function redactHeader(name: string, value: string): string {
 }
 
 function endOf(element: ChallengeSpans): number {
-  const last = element.params[element.params.length - 1];
-  return (element.malformed ?? last?.value ?? element.token68 ?? element.scheme).end;
+  const lastParam = element.params[element.params.length - 1]?.value;
+  const lastMalformed = element.malformed[element.malformed.length - 1];
+  return Math.max((lastParam ?? element.token68 ?? element.scheme).end, lastMalformed?.end ?? 0);
 }
 
 function masked(text: string): string {

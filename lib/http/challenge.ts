@@ -36,11 +36,11 @@ export interface ChallengeSpans {
   token68?: Span;
   readonly params: ParamSpan[];
   /**
-   * What follows the scheme (or its last well-formed auth-param) and is neither a token68
-   * nor an auth-param, up to the next comma outside quotes: `Negotiate abc def`, `Basic
-   * realm=x y`, an unterminated quoted string (to the end of the value).
+   * Parts after the scheme that are neither a token68 nor an auth-param, each up to the next
+   * comma outside quotes: `Negotiate abc def`, `Basic realm=x y`, an unterminated quoted
+   * string (to the end of the value). Reading goes on with the auth-params after them.
    */
-  malformed?: Span;
+  readonly malformed: Span[];
 }
 
 /** A list element that does not start with an auth-scheme (`"junk"`, `=x`), up to the next comma. */
@@ -140,7 +140,7 @@ export function scanAuthHeader(value: string): AuthElement[] {
       elements.push({ kind: 'malformed', span: scanner.recover(start) });
       continue;
     }
-    const challenge: ChallengeSpans = { kind: 'challenge', scheme, params: [] };
+    const challenge: ChallengeSpans = { kind: 'challenge', scheme, params: [], malformed: [] };
     elements.push(challenge);
     scanner.skipWhitespace();
     if (!scanner.done && scanner.peek() !== ',') readCredentials(scanner, challenge);
@@ -163,32 +163,30 @@ function readCredentials(scanner: Scanner, challenge: ChallengeSpans): void {
 
 function readParams(scanner: Scanner, challenge: ChallengeSpans): void {
   for (;;) {
-    const start = scanner.pos;
-    const name = scanner.read(TCHAR);
-    scanner.skipWhitespace();
-    if (isEmpty(name) || scanner.peek() !== '=') {
-      challenge.malformed = scanner.recover(start);
-      return;
-    }
-    scanner.pos++;
-    scanner.skipWhitespace();
-    const quoted = scanner.peek() === '"';
-    const valueStart = scanner.pos;
-    if (quoted && !scanner.skipQuoted()) {
-      challenge.malformed = { start, end: scanner.pos };
-      return;
-    }
-    const value = quoted ? { start: valueStart, end: scanner.pos } : scanner.read(TCHAR);
-    scanner.skipWhitespace();
-    // A param ends at a comma or the end: `realm=x y` is no param, and `y` no new scheme.
-    if (!scanner.done && scanner.peek() !== ',') {
-      challenge.malformed = scanner.recover(start);
-      return;
-    }
-    challenge.params.push({ name, value, quoted });
+    const param = readParam(scanner);
+    if ('name' in param) challenge.params.push(param);
+    else challenge.malformed.push(param);
     if (scanner.done || !nextIsParam(scanner)) return;
     scanner.skipWhitespaceAndCommas();
   }
+}
+
+/** Reads one auth-param, or what stands in its place up to the next comma outside quotes. */
+function readParam(scanner: Scanner): ParamSpan | Span {
+  const start = scanner.pos;
+  const name = scanner.read(TCHAR);
+  scanner.skipWhitespace();
+  if (isEmpty(name) || scanner.peek() !== '=') return scanner.recover(start);
+  scanner.pos++;
+  scanner.skipWhitespace();
+  const quoted = scanner.peek() === '"';
+  const valueStart = scanner.pos;
+  if (quoted && !scanner.skipQuoted()) return { start, end: scanner.pos };
+  const value = quoted ? { start: valueStart, end: scanner.pos } : scanner.read(TCHAR);
+  scanner.skipWhitespace();
+  // A param ends at a comma or the end: `realm=x y` is no param, and `y` no new scheme.
+  if (!scanner.done && scanner.peek() !== ',') return scanner.recover(start);
+  return { name, value, quoted };
 }
 
 /** After a comma: is the next list element another auth-param (`name=`) or a new challenge? */
