@@ -199,11 +199,13 @@ describe('scanAuthHeader (where each part of the value sits)', () => {
     expect(parts('Basic realm="r\\"')).toEqual([{ scheme: 'Basic', malformed: ['realm="r\\"'] }]);
   });
 
-  it('reports list elements that start with no scheme', () => {
-    expect(parts('"YIIG", =abc, @x y, Negotiate')).toEqual([
+  it('reports list elements that start with no scheme, or with a word glued to what cannot follow a scheme', () => {
+    expect(parts('"YIIG", =abc, @x y, YII+a/b, Negotiate"x", Negotiate')).toEqual([
       { malformed: '"YIIG"' },
       { malformed: '=abc' },
       { malformed: '@x y' },
+      { malformed: 'YII+a/b' },
+      { malformed: 'Negotiate"x"' },
       { scheme: 'Negotiate' },
     ]);
   });

@@ -43,7 +43,7 @@ const SEPARATORS = /^[ \t,]*$/;
  * (`Negotiate abc def`, an unterminated quoted string, a stray `"…"`) are masked.
  *
  * `role` says which header the value came from. In `challenge` headers a word on its own is
- * a scheme offered (`Negotiate, Basic realm="x"`). In `credentials` headers it may just as
+ * a scheme offered (`Negotiate, Basic realm="x"`), unless it is too long for a scheme name. In `credentials` headers it may just as
  * well be a raw API key (`Authorization: sk_live_…`), so a scheme is printed only when a
  * well-formed token68 or auth-params follow it; otherwise the whole element is masked.
  */
@@ -79,7 +79,8 @@ export function redactAuthValue(value: string, role: 'challenge' | 'credentials'
     else mask(element.scheme);
     if (element.token68 !== undefined) {
       const token = value.slice(element.token68.start, element.token68.end);
-      const bytes = BASE64.test(token) ? Buffer.from(token, 'base64').length : Buffer.byteLength(token);
+      const base64 = token.length % 4 === 0 && BASE64.test(token);
+      const bytes = base64 ? Buffer.from(token, 'base64').length : Buffer.byteLength(token);
       mask(element.token68, redacted(bytes));
     }
     // Params and malformed parts interleave; both lists are in order, so merge them.

@@ -136,7 +136,10 @@ export function scanAuthHeader(value: string): AuthElement[] {
     if (scanner.done) return elements;
     const start = scanner.pos;
     const scheme = scanner.read(TCHAR);
-    if (isEmpty(scheme)) {
+    // A scheme ends at whitespace, a comma or the end (RFC 9110 section 11.3: 1*SP before
+    // its token68 or auth-params): in `YII+a/b` the tchar run `YII+a` is no scheme.
+    const next = scanner.peek();
+    if (isEmpty(scheme) || !(scanner.done || next === ' ' || next === '\t' || next === ',')) {
       elements.push({ kind: 'malformed', span: scanner.recover(start) });
       continue;
     }
