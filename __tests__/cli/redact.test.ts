@@ -78,6 +78,35 @@ describe('redactAuthValue on malformed and hostile values', () => {
   });
 });
 
+describe('redactHeader on Authentication-Info', () => {
+  it('masks auth-params that prove something and whatever is no auth-param', () => {
+    expect(redactHeader('Authentication-Info', 'rspauth="d3b07384d113", qop=auth, junk')).toBe(
+      '<redacted 22 bytes>, qop=auth, <redacted 4 bytes>',
+    );
+    expect(redactHeader('Proxy-Authentication-Info', 'nextnonce="abc"')).toBe('<redacted 15 bytes>');
+  });
+});
+
+describe('redactHeader on Cookie and Set-Cookie', () => {
+  it('masks every cookie value and keeps names and attributes', () => {
+    expect(
+      redactHeader(
+        'Set-Cookie',
+        'gssapi_session=MagBearerToken=abc; Path=/; Expires=Sun, 06 Dec 2026 10:00:00 GMT; HttpOnly',
+      ),
+    ).toBe('gssapi_session=<redacted 18 bytes>; Path=/; Expires=Sun, 06 Dec 2026 10:00:00 GMT; HttpOnly');
+    expect(redactHeader('Cookie', 'a=1; JSESSIONID=0A1B2C')).toBe(
+      'a=<redacted 1 bytes>; JSESSIONID=<redacted 6 bytes>',
+    );
+  });
+
+  it('masks whole a part that is no name=value pair, or an attribute it does not know', () => {
+    expect(redactHeader('Set-Cookie', 'YWJjZGVm; Path=/; Foo=bar; x y=1')).toBe(
+      '<redacted 8 bytes>; Path=/; <redacted 7 bytes>; <redacted 5 bytes>',
+    );
+  });
+});
+
 describe('redactHeader on Authorization and Proxy-Authorization', () => {
   it('masks a value that is not a scheme followed by credentials', () => {
     expect(redactHeader('Authorization', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc')).toBe('<redacted 32 bytes>');
@@ -258,6 +287,39 @@ describe('redaction of generated hostile headers', () => {
         expect(output).toContain(name);
       }),
       { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('never prints any 8 characters of a cookie value, and keeps cookie names and attributes', () => {
+    const cookieName = fc.constantFrom('gssapi_session', 'hadoop.auth', 'JSESSIONID', 'sid');
+    const attribute = fc.constantFrom(
+      'Path=/',
+      'Secure',
+      'HttpOnly',
+      'SameSite=Lax',
+      'Expires=Sun, 06 Dec 2026 10:00:00 GMT',
+    );
+    const pair = fc
+      .tuple(cookieName, secret, fc.constantFrom('', '"'), fc.constantFrom('', ' '))
+      .map(([name, value, quote, gap]) => ({ name, value, text: `${name}=${gap}${quote}${value}${quote}` }));
+    fc.assert(
+      fc.property(
+        fc.array(pair, { minLength: 1, maxLength: 4 }),
+        fc.array(attribute, { maxLength: 3 }),
+        fc.option(secret, { nil: undefined }),
+        (pairs, attributes, bare) => {
+          const cookie = redactHeader('Cookie', pairs.map((p) => p.text).join('; '));
+          const setCookie = redactHeader(
+            'Set-Cookie',
+            [pairs[0]?.text, ...attributes, ...(bare === undefined ? [] : [bare])].join('; '),
+          );
+          const secrets = [...pairs.map((p) => p.value), ...(bare === undefined ? [] : [bare])];
+          expect(secrets.flatMap((s) => [...windowsOf(s, cookie), ...windowsOf(s, setCookie)])).toEqual([]);
+          for (const p of pairs) expect(cookie).toContain(`${p.name}=`);
+          for (const a of attributes) expect(setCookie).toContain(a);
+        },
+      ),
+      { seed: SEED, numRuns: 1000 },
     );
   });
 

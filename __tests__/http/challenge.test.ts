@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseChallenges, scanAuthHeader, type AuthElement, type Span } from '../../lib/http/challenge';
+import { parseChallenges, scanAuthHeader, scanAuthParams, type AuthElement, type Span } from '../../lib/http/challenge';
 
 const schemes = (header: string | string[]) => parseChallenges(header).map((c) => c.scheme);
 
@@ -235,5 +235,19 @@ describe('scanAuthHeader (where each part of the value sits)', () => {
       }),
       { seed: 7235, numRuns: 3000 },
     );
+  });
+});
+
+describe('scanAuthParams (Authentication-Info)', () => {
+  it('reports auth-params with no scheme, and what stands among them but is none', () => {
+    const value = 'rspauth="abc", junk here, qop=auth, "x", nc=00000001';
+    const { params, malformed } = scanAuthParams(value);
+    const text = (span: Span) => value.slice(span.start, span.end);
+    expect(params.map((param) => [text(param.name), text(param.value)])).toEqual([
+      ['rspauth', '"abc"'],
+      ['qop', 'auth'],
+      ['nc', '00000001'],
+    ]);
+    expect(malformed.map(text)).toEqual(['junk here', '"x"']);
   });
 });

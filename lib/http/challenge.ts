@@ -26,21 +26,25 @@ export interface ParamSpan {
   readonly quoted: boolean;
 }
 
+/** A list of auth-params, and what stands among them but is none. */
+export interface ParamList {
+  readonly params: ParamSpan[];
+  /**
+   * Parts that are neither a token68 nor an auth-param, each up to the next comma outside
+   * quotes: `Negotiate abc def`, `Basic realm=x y`, an unterminated quoted string (to the end
+   * of the value). Reading goes on with the auth-params after them.
+   */
+  readonly malformed: Span[];
+}
+
 /**
  * A list element that starts with an auth-scheme: what follows it is a token68, auth-params,
  * or nothing; a part that fits neither form ends up in `malformed`.
  */
-export interface ChallengeSpans {
+export interface ChallengeSpans extends ParamList {
   readonly kind: 'challenge';
   readonly scheme: Span;
   token68?: Span;
-  readonly params: ParamSpan[];
-  /**
-   * Parts after the scheme that are neither a token68 nor an auth-param, each up to the next
-   * comma outside quotes: `Negotiate abc def`, `Basic realm=x y`, an unterminated quoted
-   * string (to the end of the value). Reading goes on with the auth-params after them.
-   */
-  readonly malformed: Span[];
 }
 
 /** A list element that does not start with an auth-scheme (`"junk"`, `=x`), up to the next comma. */
@@ -150,6 +154,20 @@ export function scanAuthHeader(value: string): AuthElement[] {
   }
 }
 
+/**
+ * Scans an `Authentication-Info` or `Proxy-Authentication-Info` value (RFC 9110 section
+ * 11.6.3): auth-params with no scheme, such as Digest's `rspauth`. Never throws.
+ */
+export function scanAuthParams(value: string): ParamList {
+  const scanner = new Scanner(value);
+  const list: ParamList = { params: [], malformed: [] };
+  for (;;) {
+    scanner.skipWhitespaceAndCommas();
+    if (scanner.done) return list;
+    readParams(scanner, list);
+  }
+}
+
 /** Reads what follows a scheme: a token68, or a comma-separated list of auth-params. */
 function readCredentials(scanner: Scanner, challenge: ChallengeSpans): void {
   const start = scanner.pos;
@@ -164,11 +182,11 @@ function readCredentials(scanner: Scanner, challenge: ChallengeSpans): void {
   readParams(scanner, challenge);
 }
 
-function readParams(scanner: Scanner, challenge: ChallengeSpans): void {
+function readParams(scanner: Scanner, list: ParamList): void {
   for (;;) {
     const param = readParam(scanner);
-    if ('name' in param) challenge.params.push(param);
-    else challenge.malformed.push(param);
+    if ('name' in param) list.params.push(param);
+    else list.malformed.push(param);
     if (scanner.done || !nextIsParam(scanner)) return;
     scanner.skipWhitespaceAndCommas();
   }
