@@ -55,6 +55,13 @@ describe('parseChallenges (RFC 7235 section 4.1)', () => {
     expect(({} as Record<string, unknown>).y).toBeUndefined();
   });
 
+  it('marks a challenge that had a malformed part', () => {
+    expect(parseChallenges('Negotiate abc def, NTLM')).toEqual([
+      { scheme: 'Negotiate', params: {}, malformed: true },
+      { scheme: 'NTLM', params: {} },
+    ]);
+  });
+
   it('skips malformed parts up to the next comma and keeps the rest', () => {
     expect(schemes('"junk", =x, Negotiate')).toEqual(['Negotiate']);
     expect(schemes('Basic realm="unterminated')).toEqual(['Basic']);
@@ -62,11 +69,11 @@ describe('parseChallenges (RFC 7235 section 4.1)', () => {
 
   it('takes nothing after a parameter value but a comma, and no new scheme from it', () => {
     expect(parseChallenges('Basic realm=x y, charset=UTF-8, Negotiate')).toEqual([
-      { scheme: 'Basic', params: { charset: 'UTF-8' } },
+      { scheme: 'Basic', params: { charset: 'UTF-8' }, malformed: true },
       { scheme: 'Negotiate', params: {} },
     ]);
     expect(parseChallenges('Bearer realm="r", scope="a b" junk')).toEqual([
-      { scheme: 'Bearer', params: { realm: 'r' } },
+      { scheme: 'Bearer', params: { realm: 'r' }, malformed: true },
     ]);
   });
 

@@ -63,6 +63,8 @@ export interface Challenge {
   token68?: string;
   /** auth-params by lower-cased name; a null-prototype object. */
   params: Record<string, string>;
+  /** Set when a part after the scheme was neither a token68 nor an auth-param (left out). */
+  malformed?: true;
 }
 
 // tchar of RFC 9110 section 5.6.2.
@@ -242,6 +244,7 @@ function toChallenge(text: string, spans: ChallengeSpans): Challenge {
   const slice = (span: Span): string => text.slice(span.start, span.end);
   const challenge: Challenge = { scheme: slice(spans.scheme), params: Object.create(null) as Record<string, string> };
   if (spans.token68 !== undefined) challenge.token68 = slice(spans.token68);
+  if (spans.malformed.length > 0) challenge.malformed = true;
   for (const param of spans.params) {
     const raw = slice(param.value);
     // One regular-expression pass over the quoted text: linear, even on a 4 MiB value.
