@@ -76,6 +76,14 @@ export function redactHeader(name: string, value: string): string {
 }
 
 /**
+ * A scheme name the challenge parser found, ready to print: masked when it is too long to be
+ * one (a token with no scheme before it, `WWW-Authenticate: YIIGhg…`).
+ */
+export function redactScheme(scheme: string): string {
+  return scheme.length <= MAX_NAME_LENGTH ? scheme : masked(scheme);
+}
+
+/**
  * Replaces every credential in an authentication header value with its size: `Negotiate
  * oRQwEqADCgEAoQsGCSqGSIb3EgECAg==` becomes `Negotiate <redacted 22 bytes>` (decoded bytes
  * for base64 tokens). Built on the scan the challenge parser uses, and by the rule that what
@@ -105,8 +113,7 @@ export function redactAuthValue(value: string, grammar: 'challenge' | 'credentia
       out.mask({ start: element.scheme.start, end: endOf(element.scheme, element.token68, element) });
       continue;
     }
-    if (element.scheme.end - element.scheme.start <= MAX_NAME_LENGTH) out.keep(element.scheme);
-    else out.mask(element.scheme);
+    out.scheme(element.scheme);
     if (element.token68 !== undefined) {
       const token = value.slice(element.token68.start, element.token68.end);
       const base64 = token.length % 4 === 0 && BASE64.test(token);
@@ -157,6 +164,11 @@ class Redacted {
     const text = this.value.slice(span.start, span.end);
     this.out.push(bytes === undefined ? masked(text) : redacted(bytes));
     this.written = span.end;
+  }
+
+  scheme(span: Span): void {
+    if (span.end - span.start <= MAX_NAME_LENGTH) this.keep(span);
+    else this.mask(span);
   }
 
   /** Auth-params and the malformed parts among them, in the order they stand. */

@@ -225,7 +225,7 @@ function nextIsParam(scanner: Scanner): boolean {
 
 /**
  * Parses one or more `WWW-Authenticate` header values into challenges, in order.
- * Never throws; malformed parts are left out.
+ * Never throws; malformed parts are left out, and the challenge they followed is marked.
  */
 export function parseChallenges(header: string | readonly string[] | undefined | null): Challenge[] {
   if (header === undefined || header === null) return [];
