@@ -112,6 +112,11 @@ describe('redactHeader on Authorization and Proxy-Authorization', () => {
     expect(redactHeader('Authorization', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc')).toBe('<redacted 32 bytes>');
     expect(redactHeader('Proxy-Authorization', 'Negotiate')).toBe('<redacted 9 bytes>');
     expect(redactHeader('Authorization', 'token ghp_abc def')).toBe('<redacted 17 bytes>');
+    const damaged = 'Digest username="a", response="6629fae4" x, realm="r"';
+    expect(redactHeader('Authorization', `${damaged}, Basic`)).toBe(
+      `<redacted ${damaged.length} bytes>, <redacted 5 bytes>`,
+    );
+    expect(redactHeader('Authorization', 'Digest realm="r", x=y z')).toBe('<redacted 23 bytes>');
   });
 
   it('keeps the scheme of well-formed credentials', () => {

@@ -1,4 +1,4 @@
-import { scanAuthHeader, scanAuthParams, type ParamList, type Span } from '../http/challenge';
+import { scanAuthHeader, scanAuthParams, type ChallengeSpans, type ParamList, type Span } from '../http/challenge';
 import { BASE64 } from '../http/negotiate-challenge';
 
 /** How each header that can carry a credential is read, by lower-cased name. */
@@ -110,7 +110,7 @@ export function redactAuthValue(value: string, grammar: 'challenge' | 'credentia
     }
     const wellFormed = (element.token68 !== undefined || element.params.length > 0) && element.malformed.length === 0;
     if (grammar === 'credentials' && !wellFormed) {
-      out.mask({ start: element.scheme.start, end: endOf(element.scheme, element.token68, element) });
+      out.mask({ start: element.scheme.start, end: endOf(element) });
       continue;
     }
     out.scheme(element.scheme);
@@ -200,10 +200,10 @@ class Redacted {
 }
 
 /** Where the last part of a list element ends. */
-function endOf(scheme: Span, token68: Span | undefined, list: ParamList): number {
-  const lastParam = list.params[list.params.length - 1]?.value;
-  const lastMalformed = list.malformed[list.malformed.length - 1];
-  return Math.max((lastParam ?? token68 ?? scheme).end, lastMalformed?.end ?? 0);
+function endOf(element: ChallengeSpans): number {
+  const lastParam = element.params[element.params.length - 1]?.value;
+  const lastMalformed = element.malformed[element.malformed.length - 1];
+  return Math.max((lastParam ?? element.token68 ?? element.scheme).end, lastMalformed?.end ?? 0);
 }
 
 function masked(text: string): string {
