@@ -158,6 +158,17 @@ describe('runDoctor (fake GSS, real HTTP on 127.0.0.1)', () => {
     });
   });
 
+  it('names the schemes offered, but masks a token that stands where a scheme would', async () => {
+    const token = 'YIIGhgYJKoZIhvcSAQICAQBuggZ1MIIGcaADAgEFoQMCAQ6iBwMFACAAAACjggS';
+    const target = await server((_request, response) => {
+      response.writeHead(401, { 'WWW-Authenticate': `Basic realm="x", ${token}` }).end();
+    });
+    const report = await runDoctor(new URL(target.url), options, fakeDeps());
+    expect(report.steps.at(-1)?.detail).toBe(
+      `401 Unauthorized offering only Basic, <redacted ${token.length} bytes>: Negotiate is not offered`,
+    );
+  });
+
   it('says Negotiate is not offered by a resource that needs no authentication', async () => {
     const target = await server((_request, response) => response.end('public'));
     const report = await runDoctor(new URL(target.url), options, fakeDeps());

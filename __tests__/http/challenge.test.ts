@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseChallenges } from '../../lib/http/challenge';
+import { parseChallenges, scanAuthHeader, scanAuthParams, type AuthElement, type Span } from '../../lib/http/challenge';
 
 const schemes = (header: string | string[]) => parseChallenges(header).map((c) => c.scheme);
 
@@ -55,9 +55,26 @@ describe('parseChallenges (RFC 7235 section 4.1)', () => {
     expect(({} as Record<string, unknown>).y).toBeUndefined();
   });
 
+  it('marks a challenge that had a malformed part', () => {
+    expect(parseChallenges('Negotiate abc def, NTLM')).toEqual([
+      { scheme: 'Negotiate', params: {}, malformed: true },
+      { scheme: 'NTLM', params: {} },
+    ]);
+  });
+
   it('skips malformed parts up to the next comma and keeps the rest', () => {
     expect(schemes('"junk", =x, Negotiate')).toEqual(['Negotiate']);
     expect(schemes('Basic realm="unterminated')).toEqual(['Basic']);
+  });
+
+  it('takes nothing after a parameter value but a comma, and no new scheme from it', () => {
+    expect(parseChallenges('Basic realm=x y, charset=UTF-8, Negotiate')).toEqual([
+      { scheme: 'Basic', params: { charset: 'UTF-8' }, malformed: true },
+      { scheme: 'Negotiate', params: {} },
+    ]);
+    expect(parseChallenges('Bearer realm="r", scope="a b" junk')).toEqual([
+      { scheme: 'Bearer', params: { realm: 'r' }, malformed: true },
+    ]);
   });
 
   it('returns nothing for undefined, null or empty input', () => {
@@ -118,5 +135,126 @@ describe('parseChallenges (RFC 7235 section 4.1)', () => {
     expect(challenges.map((c) => c.scheme)).toEqual(['Basic', 'Negotiate']);
     expect(challenges[0]?.params.realm).toHaveLength(size);
     expect(challenges[1]?.token68).toHaveLength(size);
+  });
+});
+
+/** Each reported part as text, for readable expectations. */
+function parts(value: string): unknown[] {
+  const text = (span: Span | undefined) => (span === undefined ? undefined : value.slice(span.start, span.end));
+  return scanAuthHeader(value).map((element) =>
+    element.kind === 'malformed'
+      ? { malformed: text(element.span) }
+      : {
+          scheme: text(element.scheme),
+          ...(element.token68 && { token68: text(element.token68) }),
+          ...(element.params.length > 0 && {
+            params: element.params.map((param) => [text(param.name), text(param.value)]),
+          }),
+          ...(element.malformed.length > 0 && { malformed: element.malformed.map(text) }),
+        },
+  );
+}
+
+/** Every span of an element, in the order they appear in the value. */
+function spansOf(element: AuthElement): Span[] {
+  if (element.kind === 'malformed') return [element.span];
+  return [
+    element.scheme,
+    ...(element.token68 ? [element.token68] : []),
+    ...element.params.flatMap((param) => [param.name, param.value]),
+    ...element.malformed,
+  ].sort((a, b) => a.start - b.start);
+}
+
+describe('scanAuthHeader (where each part of the value sits)', () => {
+  it('reports the scheme, token68 and auth-params with their raw text', () => {
+    expect(parts('Negotiate YIIB+/9a==, Basic realm = "a \\"b\\", c", charset=UTF-8')).toEqual([
+      { scheme: 'Negotiate', token68: 'YIIB+/9a==' },
+      {
+        scheme: 'Basic',
+        params: [
+          ['realm', '"a \\"b\\", c"'],
+          ['charset', 'UTF-8'],
+        ],
+      },
+    ]);
+  });
+
+  it('reports what follows a scheme and fits no form as malformed, up to the next comma outside quotes', () => {
+    expect(parts('Basic a b, realm="r", NTLM')).toEqual([
+      { scheme: 'Basic', params: [['realm', '"r"']], malformed: ['a b'] },
+      { scheme: 'NTLM' },
+    ]);
+    expect(parts('Negotiate abc def, NTLM')).toEqual([
+      { scheme: 'Negotiate', malformed: ['abc def'] },
+      { scheme: 'NTLM' },
+    ]);
+    expect(parts('Negotiate "a, b" c , Basic')).toEqual([
+      { scheme: 'Negotiate', malformed: ['"a, b" c'] },
+      { scheme: 'Basic' },
+    ]);
+    expect(parts('Basic realm="r", nonce="x" y, Bearer')).toEqual([
+      { scheme: 'Basic', params: [['realm', '"r"']], malformed: ['nonce="x" y'] },
+      { scheme: 'Bearer' },
+    ]);
+  });
+
+  it('reports an unterminated quoted string as malformed to the end of the value', () => {
+    expect(parts('Basic realm="r, Negotiate abc')).toEqual([
+      { scheme: 'Basic', malformed: ['realm="r, Negotiate abc'] },
+    ]);
+    expect(parts('Basic realm="r\\"')).toEqual([{ scheme: 'Basic', malformed: ['realm="r\\"'] }]);
+  });
+
+  it('reports list elements that start with no scheme, or with a word glued to what cannot follow a scheme', () => {
+    expect(parts('"YIIG", =abc, @x y, YII+a/b, Negotiate"x", Negotiate')).toEqual([
+      { malformed: '"YIIG"' },
+      { malformed: '=abc' },
+      { malformed: '@x y' },
+      { malformed: 'YII+a/b' },
+      { malformed: 'Negotiate"x"' },
+      { scheme: 'Negotiate' },
+    ]);
+  });
+
+  it('leaves only whitespace, list commas and the = of auth-params outside the reported parts', () => {
+    const hostile = fc.string({
+      unit: fc.constantFrom(...'Negotiate NTLM realm="x\\", =YII+/==\t,@;'.split('')),
+      maxLength: 60,
+    });
+    fc.assert(
+      fc.property(fc.oneof(hostile, fc.string({ maxLength: 60 })), (value) => {
+        const covered = new Array<boolean>(value.length).fill(false);
+        let previousEnd = 0;
+        for (const element of scanAuthHeader(value)) {
+          for (const span of spansOf(element)) {
+            expect(span.start).toBeGreaterThanOrEqual(previousEnd);
+            expect(span.end).toBeGreaterThanOrEqual(span.start);
+            covered.fill(true, span.start, span.end);
+            previousEnd = span.end;
+          }
+          if (element.kind === 'challenge')
+            for (const param of element.params)
+              expect(value.slice(param.name.end, param.value.start)).toMatch(/^[ \t]*=[ \t]*$/);
+        }
+        const outside = [...value].filter((_, i) => !covered[i]).join('');
+        expect(outside).toMatch(/^[ \t,=]*$/);
+      }),
+      { seed: 7235, numRuns: 3000 },
+    );
+  });
+});
+
+describe('scanAuthParams (Authentication-Info)', () => {
+  it('reports auth-params with no scheme, and what stands among them but is none', () => {
+    const value = 'rspauth="abc", junk here, qop=auth, "x", nc=00000001';
+    const { params, malformed } = scanAuthParams(value);
+    const text = (span: Span) => value.slice(span.start, span.end);
+    expect(params.map((param) => [text(param.name), text(param.value)])).toEqual([
+      ['rspauth', '"abc"'],
+      ['qop', 'auth'],
+      ['nc', '00000001'],
+    ]);
+    expect(malformed.map(text)).toEqual(['junk here', '"x"']);
   });
 });

@@ -34,6 +34,16 @@ describe('readNegotiate', () => {
     expect(readNegotiate('Negotiate realm="x"').kind).toBe('invalid');
   });
 
+  it('refuses a malformed Negotiate challenge, alone or beside others', () => {
+    expect(readNegotiate('Negotiate @@@')).toEqual({ kind: 'invalid', reason: expect.any(String) });
+    expect(readNegotiate('Negotiate @@@, Basic realm="x"')).toEqual({
+      kind: 'invalid',
+      reason: 'the Negotiate challenge is malformed',
+    });
+    expect(readNegotiate('Negotiate oRQw EqAD, NTLM').kind).toBe('invalid');
+    expect(readNegotiate('Basic realm="x" y, Negotiate').kind).toBe('offer');
+  });
+
   it('never echoes the header in the reason', () => {
     const result = readNegotiate('Negotiate SECRET-TOKEN-!!');
     expect(JSON.stringify(result)).not.toContain('SECRET');

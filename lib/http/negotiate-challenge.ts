@@ -41,6 +41,9 @@ export function readNegotiate(header: unknown): NegotiateOffer {
   if (negotiate.length === 0) return { kind: 'absent' };
   const tokens = new Set<string>();
   for (const challenge of negotiate) {
+    // As the fast path above, which finds `Negotiate @@` no valid token: a malformed part may
+    // be the token, damaged, so the challenge is no bare offer.
+    if (challenge.malformed === true) return { kind: 'invalid', reason: 'the Negotiate challenge is malformed' };
     if (challenge.token68 !== undefined) tokens.add(challenge.token68);
     else if (Object.keys(challenge.params).length > 0) {
       return { kind: 'invalid', reason: 'the Negotiate challenge carries parameters instead of a token' };

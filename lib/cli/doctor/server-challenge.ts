@@ -2,6 +2,7 @@ import type { AxiosInstance, AxiosResponse } from 'axios';
 import { parseChallenges } from '../../http/challenge';
 import { readNegotiate } from '../../http/negotiate-challenge';
 import { describeFailure } from '../failure';
+import { redactScheme } from '../redact';
 import { failed, passed, type Step } from './step';
 
 const NOT_OFFERED_FIX =
@@ -28,7 +29,7 @@ export async function checkServerChallenge(client: AxiosInstance, url: URL): Pro
   }
   const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
   const header = response.headers['www-authenticate'] as string | string[] | undefined;
-  const schemes = parseChallenges(header).map((challenge) => challenge.scheme);
+  const schemes = parseChallenges(header).map((challenge) => redactScheme(challenge.scheme));
   const offer = readNegotiate(header);
   const others = schemes.filter((scheme) => scheme.toLowerCase() !== 'negotiate');
   const also = others.length === 0 ? '' : ` (also offers ${unique(others).join(', ')})`;
