@@ -35,7 +35,7 @@ describe('readNegotiate', () => {
   });
 
   it('refuses a malformed Negotiate challenge, alone or beside others', () => {
-    expect(readNegotiate('Negotiate @@@')).toEqual({ kind: 'invalid', reason: expect.any(String) });
+    expect(readNegotiate('Negotiate @@@').kind).toBe('invalid');
     expect(readNegotiate('Negotiate @@@, Basic realm="x"')).toEqual({
       kind: 'invalid',
       reason: 'the Negotiate challenge is malformed',
