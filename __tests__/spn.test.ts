@@ -1,4 +1,5 @@
-import { spnForUrl, toPlatformForm } from '../lib/spn';
+import { toPlatformForm } from '../lib/names/spn';
+import { spnForUrl } from '../lib/spn';
 
 describe('spnForUrl', () => {
   const linux = { platform: 'linux' as const };

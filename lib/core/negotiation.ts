@@ -1,6 +1,6 @@
 import { classifyGssError, rejectedFix } from '../errors/classify';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import type { GssContext, GssContextOptions, GssProvider } from '../gss/provider';
 import { explainServerError, krbErrorName } from '../gss/krb-error';
 import { learnSpnegoCause } from '../gss/spnego-cause';

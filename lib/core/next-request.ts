@@ -1,6 +1,6 @@
 import { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import type { KerberosRequestOptions } from '../options';
 import type { PluginContext } from './context';
 import { headersFor, isReplayable, own, requestUrl, responseUrl } from './config';

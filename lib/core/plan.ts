@@ -1,8 +1,9 @@
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import type { Mechanism } from '../gss/provider';
-import { normalizeHostname } from '../hosts';
+import { normalizeHostname } from '../names/hosts';
 import type { KerberosRequestOptions, MutualMode, ResolvedOptions } from '../options';
-import { spnForUrl, toPlatformForm } from '../spn';
+import { toPlatformForm } from '../names/spn';
+import { spnForUrl } from '../spn';
 
 /** Everything decided about one request before any GSS work. */
 export interface RequestPlan {

@@ -1,6 +1,6 @@
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { CookieJar } from 'tough-cookie';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import { abortable, withTimeout } from './timers';
 import { resolveRequestOptions } from '../options';
 import { type AnyAxiosHeaders, isReplayable, own, responseUrl } from './config';

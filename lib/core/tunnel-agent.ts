@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import type { AgentConnectOpts } from 'agent-base';
 import type { InternalAxiosRequestConfig } from 'axios';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import type { KerberosRequestOptions } from '../options';

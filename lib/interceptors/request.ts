@@ -9,7 +9,7 @@ import { planProxy, planRequest } from '../core/plan';
 import { takeOffSession } from '../core/session';
 import { Exchange, RequestState, setState, stateOf } from '../core/state';
 import { routeThroughTunnel } from '../core/tunnel-agent';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import { resolveRequestOptions, type KerberosRequestOptions } from '../options';
 
 /**

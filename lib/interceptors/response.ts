@@ -11,7 +11,7 @@ import { planProxy, planRequest, proxyNotListed, type RequestPlan } from '../cor
 import { redactAxiosError, redactConfig, redactErrorResponse, redactResponse } from '../core/redact';
 import { type RequestState, stateOf } from '../core/state';
 import { tokenTooLarge } from '../core/token-size';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import { isKerberosAuthError, KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import { NO_REQUEST_OPTIONS, resolveRequestOptions } from '../options';

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import { type CnameChain, type CnameResolver, SpnResolver } from '../../core/spn-resolver';
-import { normalizeHostname } from '../../hosts';
+import { normalizeHostname } from '../../names/hosts';
 import { resolveOptions } from '../../options';
-import { formatSpn } from '../../spn';
+import { formatSpn } from '../../names/spn';
 import { type CliAuthOptions, pluginOptions } from '../auth-options';
 import { type Krb5Conf, realmForHost } from '../krb5-conf';
 import { messageOf, passed, type Step } from './step';

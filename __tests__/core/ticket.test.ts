@@ -1,5 +1,5 @@
-import { negotiateWith } from '../lib/negotiate';
-import { FakeGss, decodeToken, encodeToken } from './helpers/fake-gss';
+import { negotiateWith } from '../../lib/core/ticket';
+import { FakeGss, decodeToken, encodeToken } from '../helpers/fake-gss';
 
 describe('negotiate() for any HTTP client', () => {
   it('mints an Authorization value for the SPN of a URL', async () => {
