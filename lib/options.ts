@@ -1,5 +1,4 @@
 import { optionError } from './errors/option-error';
-import type { Mechanism } from './gss/provider';
 import { compileHosts, type HostMatcher } from './names/hosts';
 import { checkSpn } from './names/spn';
 
@@ -13,6 +12,9 @@ import { checkSpn } from './names/spn';
  * - a function that receives the request URL and returns whether it matches.
  */
 export type HostPattern = string | RegExp | ((url: URL) => boolean);
+
+/** `'spnego'` wraps Kerberos in SPNEGO as RFC 4559 says; `'kerberos'` sends raw krb5 tokens. */
+export type Mechanism = 'spnego' | 'kerberos';
 
 /** How strictly the server's final token is checked (mutual authentication). */
 export type MutualMode = 'required' | 'optional' | 'disabled';

@@ -1,8 +1,7 @@
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
-import type { Mechanism } from '../gss/provider';
 import { normalizeHostname } from '../names/hosts';
-import type { KerberosRequestOptions, MutualMode, ResolvedOptions } from '../options';
 import { toPlatformForm } from '../names/spn';
+import type { KerberosRequestOptions, Mechanism, MutualMode, ResolvedOptions } from '../options';
 import { spnForUrl } from '../spn';
 
 /** Everything decided about one request before any GSS work. */

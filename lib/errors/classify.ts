@@ -1,6 +1,6 @@
 import type { KerberosErrorCode } from './codes';
 import { KerberosAuthError } from './kerberos-auth-error';
-import type { Mechanism } from '../gss/provider';
+import type { Mechanism } from '../options';
 
 /**
  * One known GSS message: what it means and what to do. Rules are data so that the wording of

@@ -2,9 +2,9 @@ import { isIP } from 'node:net';
 import { isNtlmToken } from '../../core/negotiation';
 import { LARGE_TOKEN_CHARS } from '../../core/token-size';
 import { classifyGssError } from '../../errors/classify';
-import type { GssContextOptions, GssProvider, Mechanism } from '../../gss/provider';
+import type { GssContextOptions, GssProvider } from '../../gss/provider';
 import { learnSpnegoCause } from '../../gss/spnego-cause';
-import type { MutualMode } from '../../options';
+import type { Mechanism, MutualMode } from '../../options';
 import { describeFailure } from '../failure';
 import { failed, messageOf, passed, type Step } from './step';
 
