@@ -8,7 +8,7 @@ import { spnForUrl } from '../spn';
 import type { NegotiateTicket } from '../types';
 import { mutualAuthenticationFailed, serverTokenProblem } from './mutual';
 import { Negotiation } from './negotiation';
-import type { RequestPlan } from './plan';
+import { buildPlan, type RequestPlan } from './plan';
 
 /**
  * `negotiate()` with the GSS provider and the platform as parameters (the seam the unit tests
@@ -22,17 +22,14 @@ export async function negotiateWith(
 ): Promise<NegotiateTicket> {
   const { options: resolved, delegate } = resolveNegotiateOptions(options);
   const plan = planFor(target, resolved.service, resolved.includePort, platform);
-  const full: RequestPlan = {
+  const full = buildPlan(resolved, {
     ...plan,
     mutual: resolved.mutual ?? 'required',
     delegate,
-    principal: resolved.principal,
-    mechanism: resolved.mechanism,
     allowed: true,
     preemptive: true,
     adaptive: false,
-    allowNtlm: resolved.allowNtlm,
-  };
+  });
   const gss = limitGss(provider, { timeout: resolved.timeout, maxConcurrent: resolved.maxConcurrentGss });
   const { negotiation, token } = await Negotiation.start(gss, full);
   return {
