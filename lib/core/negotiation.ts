@@ -1,5 +1,6 @@
 import { classifyGssError, rejectedFix } from '../errors/classify';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
+import { messageOf } from '../errors/message';
 import { debug } from '../util/debug';
 import type { GssContext, GssContextOptions, GssProvider } from '../gss/provider';
 import { explainServerError, krbErrorName } from '../gss/krb-error';
@@ -112,7 +113,7 @@ export class Negotiation {
       // withheld either way, since the caller never sees it.
       const classified = this.classifyServerError(error, serverToken);
       if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
-      return `the server's token did not verify (${error instanceof Error ? error.message : String(error)})`;
+      return `the server's token did not verify (${messageOf(error)})`;
     }
     return this.complete ? undefined : "the server's token did not complete the handshake";
   }

@@ -1,5 +1,6 @@
 import type { KerberosErrorCode } from './codes';
 import { KerberosAuthError } from './kerberos-auth-error';
+import { messageOf } from './message';
 import type { Mechanism } from '../options';
 
 /**
@@ -316,7 +317,7 @@ export function classifyGssError(
 ): KerberosAuthError {
   if (error instanceof KerberosAuthError) return error;
   // Heimdal's messages start with a space; the binding joins major and minor status with it.
-  const native = (error instanceof Error ? error.message : String(error)).trim();
+  const native = messageOf(error).trim();
   const { rule, groups } = findRule(native);
   const code = rule?.code ?? 'ERR_KERBEROS_GSS';
   groups.spn = spn;

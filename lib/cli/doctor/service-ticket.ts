@@ -2,11 +2,12 @@ import { isIP } from 'node:net';
 import { isNtlmToken } from '../../core/negotiation';
 import { LARGE_TOKEN_CHARS } from '../../core/token-size';
 import { classifyGssError } from '../../errors/classify';
+import { messageOf } from '../../errors/message';
 import type { GssContextOptions, GssProvider } from '../../gss/provider';
 import { learnSpnegoCause } from '../../gss/spnego-cause';
 import type { Mechanism, MutualMode } from '../../options';
 import { describeFailure } from '../failure';
-import { failed, messageOf, passed, type Step } from './step';
+import { failed, passed, type Step } from './step';
 
 export interface ServiceTicketInput {
   gss: GssProvider;
