@@ -10,7 +10,7 @@ import { debug } from '../util/debug';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import type { KerberosRequestOptions } from '../options';
-import { requestUrl } from './config';
+import { requestUrl } from './request-url';
 import type { PluginContext } from './context';
 import { proxyFor } from './env-proxy';
 import { serverTokenProblem, mutualAuthenticationFailed } from './mutual';

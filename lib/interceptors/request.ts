@@ -1,6 +1,8 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import type { PluginContext } from '../core/context';
-import { callerAuthorizes, callerAuthorizesProxy, own, requestUrl } from '../core/config';
+import { callerAuthorizes, callerAuthorizesProxy } from '../core/caller-auth';
+import { own } from '../core/config';
+import { requestUrl } from '../core/request-url';
 import { abortable } from '../core/timers';
 import { Negotiation } from '../core/negotiation';
 import { callerRoute, pinProxy, proxyFor } from '../core/env-proxy';

@@ -1,6 +1,9 @@
 import { isAxiosError, type AxiosError, type AxiosResponse } from 'axios';
 import { abortable } from '../core/timers';
-import { callerAuthorizes, callerAuthorizesProxy, isReplayable, own, requestUrl, responseUrl } from '../core/config';
+import { callerAuthorizes, callerAuthorizesProxy } from '../core/caller-auth';
+import { own } from '../core/config';
+import { isReplayable } from '../core/replayable-body';
+import { requestUrl, responseUrl } from '../core/request-url';
 import type { PluginContext } from '../core/context';
 import { mutualAuthenticationFailed, serverTokenProblem } from '../core/mutual';
 import { Negotiation } from '../core/negotiation';
