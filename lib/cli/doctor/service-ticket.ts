@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { isNtlmToken } from '../../core/negotiation';
+import { isNtlmToken } from '../../core/ntlm';
 import { LARGE_TOKEN_CHARS } from '../../core/token-size';
 import { classifyGssError } from '../../errors/classify';
 import { messageOf } from '../../errors/message';
