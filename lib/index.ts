@@ -1,7 +1,7 @@
 import './augment';
 
 export { kerberosAuth } from './plugin';
-export type { KerberosAuthHandle, KerberosAuthPlugin, NegotiateTicket } from './types';
+export type { KerberosAuthHandle, KerberosAuthPlugin, NegotiateTicket } from './handles';
 export { negotiate } from './negotiate';
 export { spnForUrl } from './spn';
 export type { SpnOptions } from './spn';

@@ -1,7 +1,7 @@
 import { negotiateWith } from './core/ticket';
 import { kerberosProvider } from './gss/kerberos-provider';
+import type { NegotiateTicket } from './handles';
 import type { NegotiateOptions } from './options';
-import type { NegotiateTicket } from './types';
 
 /**
  * Mints a Negotiate `Authorization` value for a URL (`'https://api.example.com/x'`) or an SPN

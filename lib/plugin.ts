@@ -1,7 +1,7 @@
-import { createPlugin } from './interceptors/install';
 import { kerberosProvider } from './gss/kerberos-provider';
+import type { KerberosAuthPlugin } from './handles';
+import { createPlugin } from './interceptors/install';
 import { type KerberosAuthOptions, resolveOptions } from './options';
-import type { KerberosAuthPlugin } from './types';
 
 /**
  * Kerberos (HTTP Negotiate, RFC 4559) for an axios instance. Options are validated now;

@@ -1,11 +1,11 @@
 import { optionError } from '../errors/option-error';
 import { limitGss } from '../gss/limits';
 import type { GssProvider } from '../gss/provider';
+import type { NegotiateTicket } from '../handles';
 import { hostForUrl, normalizeHostname } from '../names/hosts';
 import { checkSpn, httpUrl, toPlatformForm } from '../names/spn';
 import { type NegotiateOptions, resolveNegotiateOptions } from '../options';
 import { spnForUrl } from '../spn';
-import type { NegotiateTicket } from '../types';
 import { mutualAuthenticationFailed, serverTokenProblem } from './mutual';
 import { Negotiation } from './negotiation';
 import { buildPlan, type RequestPlan } from './plan';

@@ -1,13 +1,13 @@
-import { KerberosAuthError } from '../errors/kerberos-auth-error';
-import { limitGss } from '../gss/limits';
-import type { GssProvider } from '../gss/provider';
-import type { ResolvedOptions } from '../options';
-import type { KerberosAuthPlugin } from '../types';
 import type { PluginContext } from '../core/context';
 import { ExpiringOriginSet } from '../core/origin-memory';
 import { Sessions } from '../core/session';
 import { type CnameResolver, SpnResolver } from '../core/spn-resolver';
 import { TokenPool } from '../core/token-pool';
+import { KerberosAuthError } from '../errors/kerberos-auth-error';
+import { limitGss } from '../gss/limits';
+import type { GssProvider } from '../gss/provider';
+import type { KerberosAuthPlugin } from '../handles';
+import type { ResolvedOptions } from '../options';
 import { createRequestInterceptor } from './request';
 import { createResponseInterceptors } from './response';
 

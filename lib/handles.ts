@@ -1,6 +1,6 @@
 import type { AxiosInstance, AxiosStatic } from 'axios';
 
-// The public shapes that `kerberosAuth()` and `negotiate()` hand back. They live apart from
+// The handles that `kerberosAuth()` and `negotiate()` hand back. They live apart from
 // those functions so that the internals which build them need not import the public entries.
 
 /** What `install()` returns: the interceptor ids, and `eject()` to remove both again. */
