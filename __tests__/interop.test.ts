@@ -1,7 +1,7 @@
 import axios from 'axios';
 import axiosRetry, { isNetworkOrIdempotentRequestError } from 'axios-retry';
 import { isKerberosAuthError } from '../lib/errors/kerberos-auth-error';
-import { createPlugin } from '../lib/plugin';
+import { createPlugin } from '../lib/interceptors/install';
 import { resolveOptions } from '../lib/options';
 import { FakeGss, decodeToken, encodeToken } from './helpers/fake-gss';
 import { fakeAcceptor } from './helpers/acceptor';

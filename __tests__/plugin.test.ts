@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { Readable } from 'node:stream';
-import { createPlugin } from '../lib/plugin';
+import { createPlugin } from '../lib/interceptors/install';
 import { resolveOptions, type KerberosAuthOptions } from '../lib/options';
 import { isKerberosAuthError, KerberosAuthError } from '../lib/errors/kerberos-auth-error';
 import { MutualAuthenticationError } from '../lib/errors/mutual-authentication-error';

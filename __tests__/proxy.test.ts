@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import axios from 'axios';
-import { createPlugin } from '../lib/plugin';
+import { createPlugin } from '../lib/interceptors/install';
 import { resolveOptions, type KerberosAuthOptions } from '../lib/options';
 import { FakeGss, decodeToken, encodeToken } from './helpers/fake-gss';
 import { listen, startServer, type TestServer } from './helpers/server';

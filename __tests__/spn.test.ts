@@ -1,4 +1,5 @@
-import { spnForUrl, toPlatformForm } from '../lib/spn';
+import { toPlatformForm } from '../lib/names/spn';
+import { spnForUrl } from '../lib/spn';
 import { kerberosAuthErrorThrownBy } from './helpers/security';
 
 describe('spnForUrl', () => {

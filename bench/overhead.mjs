@@ -7,7 +7,7 @@ import axios from 'axios';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { createPlugin } = require('../dist/plugin.js');
+const { createPlugin } = require('../dist/interceptors/install.js');
 const { resolveOptions } = require('../dist/options.js');
 
 const REQUESTS = 30000;

@@ -1,15 +1,12 @@
 import './augment';
 
 export { kerberosAuth } from './plugin';
-export type { KerberosAuthHandle, KerberosAuthPlugin } from './plugin';
+export type { KerberosAuthHandle, KerberosAuthPlugin, NegotiateTicket } from './handles';
 export { negotiate } from './negotiate';
-export type { NegotiateOptions, NegotiateTicket } from './negotiate';
 export { spnForUrl } from './spn';
 export type { SpnOptions } from './spn';
 export { DEFAULT_OPTIONS } from './options';
-export type { KerberosAuthOptions, KerberosRequestOptions, MutualMode } from './options';
-export type { HostPattern } from './hosts';
-export type { Mechanism } from './gss/provider';
+export type { HostPattern, KerberosAuthOptions, KerberosRequestOptions, MutualMode, NegotiateOptions } from './options';
 export { KerberosAuthError, isKerberosAuthError } from './errors/kerberos-auth-error';
 export type { KerberosAuthErrorDetails } from './errors/kerberos-auth-error';
 export { MutualAuthenticationError } from './errors/mutual-authentication-error';

@@ -1,7 +1,20 @@
 import { optionError } from './errors/option-error';
-import type { Mechanism } from './gss/provider';
-import { compileHosts, type HostMatcher, type HostPattern } from './hosts';
-import { checkSpn } from './spn';
+import { compileHosts, type HostMatcher } from './names/hosts';
+import { checkSpn } from './names/spn';
+
+/**
+ * One entry of a host allowlist:
+ * - `'api.corp.example.com'`: exactly that host name (or IP address);
+ * - `'*.corp.example.com'`: any subdomain of `corp.example.com`, at any depth, but not
+ *   `corp.example.com` itself (list it too if it should match);
+ * - a `RegExp`, tested against the URL's host name (lower case, no port, IPv6 without brackets);
+ *   anchor it (`/^api\.example\.com$/`), or `example.com.evil.net` matches too;
+ * - a function that receives the request URL and returns whether it matches.
+ */
+export type HostPattern = string | RegExp | ((url: URL) => boolean);
+
+/** `'spnego'` wraps Kerberos in SPNEGO as RFC 4559 says; `'kerberos'` sends raw krb5 tokens. */
+export type Mechanism = 'spnego' | 'kerberos';
 
 /** How strictly the server's final token is checked (mutual authentication). */
 export type MutualMode = 'required' | 'optional' | 'disabled';
@@ -157,6 +170,51 @@ export interface KerberosRequestOptions {
   session?: boolean;
 }
 
+/** Options of `negotiate()`: the plugin's, for one exchange. */
+export interface NegotiateOptions {
+  /**
+   * The service part of the SPN built from a URL target.
+   * @default 'HTTP'
+   */
+  service?: string;
+  /**
+   * Ask for and expect the server's mutual-authentication token. `'disabled'` mints a token
+   * without the mutual flag; `verify()` then has nothing to check.
+   * @default 'required'
+   */
+  mutual?: MutualMode;
+  /**
+   * `'spnego'` (RFC 4559) or `'kerberos'` (raw krb5).
+   * @default 'spnego'
+   */
+  mechanism?: Mechanism;
+  /**
+   * The client principal to use from the credential cache.
+   * @default the cache's default principal
+   */
+  principal?: string;
+  /**
+   * Forward your TGT to this service (GSS_C_DELEG_FLAG). Only for services you trust with it.
+   * @default false
+   */
+  delegate?: boolean;
+  /**
+   * Milliseconds one GSS operation may take before ERR_KERBEROS_TIMEOUT.
+   * @default 5000
+   */
+  timeout?: number;
+  /**
+   * Adds a non-default port of a URL target to the SPN (`HTTP@host:8443`).
+   * @default false
+   */
+  includePort?: boolean;
+  /**
+   * Lets an NTLM token (SPNEGO fallback) through instead of refusing it.
+   * @default false
+   */
+  allowNtlm?: boolean;
+}
+
 /** The options after validation: what the rest of the code sees. */
 export interface ResolvedOptions {
   hosts: HostMatcher | undefined;
@@ -227,6 +285,16 @@ const KNOWN_REQUEST = {
   proxyMutual: true,
   session: true,
 } as const satisfies Record<keyof KerberosRequestOptions, true>;
+const KNOWN_NEGOTIATE = {
+  service: true,
+  mutual: true,
+  mechanism: true,
+  principal: true,
+  delegate: true,
+  timeout: true,
+  includePort: true,
+  allowNtlm: true,
+} as const satisfies Record<keyof NegotiateOptions, true>;
 
 /**
  * Validates options once and merges them over `DEFAULT_OPTIONS`. Throws a
@@ -280,6 +348,26 @@ export function resolveOptions(input: KerberosAuthOptions = {}): ResolvedOptions
   };
 }
 
+/**
+ * Validates the options of `negotiate()`: the plugin's rules, limited to what one exchange
+ * takes (`hosts`, `spn`, `prefetch`… would be accepted by `resolveOptions()` and silently mean
+ * nothing here). `delegate` is a plain boolean: there is no host list to match.
+ */
+export function resolveNegotiateOptions(input: NegotiateOptions = {}): { options: ResolvedOptions; delegate: boolean } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw optionError('options', 'expected an object');
+  }
+  // Own properties only (a polluted `Object.prototype.delegate` must not count).
+  const own = Object.assign(Object.create(null) as object, Object.fromEntries(Object.entries(input)));
+  const { delegate, ...rest } = own as NegotiateOptions;
+  for (const key of Object.keys(rest)) {
+    if (!Object.hasOwn(KNOWN_NEGOTIATE, key))
+      throw optionError(key, 'not an option of negotiate() (see docs/options.md)');
+  }
+  if (delegate !== undefined && typeof delegate !== 'boolean') throw optionError('delegate', 'expected true or false');
+  return { options: resolveOptions(rest), delegate: delegate === true };
+}
+
 /** No per-request options; no prototype, so nothing is inherited from a polluted one. */
 export const NO_REQUEST_OPTIONS: KerberosRequestOptions = Object.freeze(Object.create(null) as KerberosRequestOptions);
 
@@ -319,7 +407,7 @@ function resolveDelegate(value: unknown, hosts: HostMatcher | undefined): HostMa
     }
     return hosts;
   }
-  const own = compileHosts(value as HostPattern | HostPattern[], 'delegate');
+  const own = compileHosts(value, 'delegate');
   // Delegation is a subset of where tokens go at all.
   return hosts === undefined ? own : { matches: (url) => own.matches(url) && hosts.matches(url) };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wrapper } from 'axios-cookiejar-support';
 import { CookieJar } from 'tough-cookie';
-import { createPlugin } from '../../lib/plugin';
+import { createPlugin } from '../../lib/interceptors/install';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss } from '../helpers/fake-gss';
 import { sessionAcceptor } from '../helpers/session-acceptor';

@@ -1,5 +1,5 @@
 import axios from 'axios';
-import { createPlugin } from '../../lib/plugin';
+import { createPlugin } from '../../lib/interceptors/install';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { isKerberosAuthError, type KerberosAuthError } from '../../lib/errors/kerberos-auth-error';
 import { FakeGss } from '../helpers/fake-gss';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import axios from 'axios';
 import type { KerberosAuthError } from '../../lib/errors/kerberos-auth-error';
-import { createPlugin } from '../../lib/plugin';
+import { createPlugin } from '../../lib/interceptors/install';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss, decodeToken, encodeToken } from '../helpers/fake-gss';
 import { listen } from '../helpers/server';

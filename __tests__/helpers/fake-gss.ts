@@ -1,4 +1,5 @@
-import type { GssContext, GssContextOptions, GssProvider, Mechanism } from '../../lib/gss/provider';
+import type { GssContext, GssContextOptions, GssProvider } from '../../lib/gss/provider';
+import type { Mechanism } from '../../lib/options';
 
 /** What a fake token says; servers in unit tests decode it with `decodeToken`. */
 export interface FakeToken {

@@ -1,5 +1,5 @@
 import axios, { type AxiosAdapter } from 'axios';
-import { createPlugin } from '../../lib/plugin';
+import { createPlugin } from '../../lib/interceptors/install';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss } from './fake-gss';
 import { startServer, type Handler, type TestServer } from './server';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import { createPlugin } from '../../lib/plugin';
+import { createPlugin } from '../../lib/interceptors/install';
 import { resolveOptions, type KerberosAuthOptions } from '../../lib/options';
 import { FakeGss, decodeToken, encodeToken } from '../helpers/fake-gss';
 import { fakeAcceptor } from '../helpers/acceptor';

@@ -4,6 +4,7 @@
 import axios from 'axios';
 import kerberos from 'kerberos';
 import { kerberosAuth } from 'axios-kerberos';
+import { messageOf } from '../../dist/errors/message.js';
 import { nowNs } from './stats.mjs';
 
 const SPN = 'HTTP@localhost';
@@ -60,7 +61,7 @@ async function timedSend(send, url, batch, index) {
     await send(url);
   } catch (error) {
     batch.errors++;
-    batch.firstError ??= error instanceof Error ? error.message : String(error);
+    batch.firstError ??= messageOf(error);
   }
   batch.latenciesMs[index] = (nowNs() - started) / 1e6;
 }

@@ -1,5 +1,4 @@
-import type { Mechanism } from '../gss/provider';
-import type { KerberosAuthOptions, MutualMode } from '../options';
+import type { KerberosAuthOptions, Mechanism, MutualMode } from '../options';
 
 /** The Kerberos options both commands take. */
 export interface CliAuthOptions {

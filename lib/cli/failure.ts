@@ -1,5 +1,6 @@
 import { isAxiosError } from 'axios';
 import { isKerberosAuthError, type KerberosAuthError } from '../errors/kerberos-auth-error';
+import { messageOf } from '../errors/message';
 
 /** An error taken apart for display: the library code, what went wrong, and what to do. */
 export interface Failure {
@@ -35,7 +36,7 @@ export function describeFailure(error: unknown): Failure {
   return {
     code: undefined,
     systemCode: undefined,
-    problem: error instanceof Error ? error.message : String(error),
+    problem: messageOf(error),
     fix: undefined,
   };
 }

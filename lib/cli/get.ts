@@ -2,7 +2,7 @@ import { type AxiosResponse, isAxiosError } from 'axios';
 import type { CnameResolver } from '../core/spn-resolver';
 import { kerberosProvider } from '../gss/kerberos-provider';
 import type { GssProvider } from '../gss/provider';
-import { normalizeHostname } from '../hosts';
+import { normalizeHostname } from '../names/hosts';
 import type { CliAuthOptions } from './auth-options';
 import { describeFailure, formatFailure } from './failure';
 import { RequestCounter, createKerberosClient } from './http-client';

@@ -3,7 +3,7 @@ import type { CnameResolver } from '../core/spn-resolver';
 import { kerberosProvider } from '../gss/kerberos-provider';
 import type { GssProvider } from '../gss/provider';
 import { resolveOptions } from '../options';
-import { createPlugin } from '../plugin';
+import { createPlugin } from '../interceptors/install';
 import { type CliAuthOptions, pluginOptions } from './auth-options';
 
 /** Counts HTTP requests that actually go out (axios-level re-sends included). */

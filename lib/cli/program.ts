@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isKerberosAuthError } from '../errors/kerberos-auth-error';
-import type { Mechanism } from '../gss/provider';
-import { type MutualMode, resolveOptions } from '../options';
+import { messageOf } from '../errors/message';
+import { type Mechanism, type MutualMode, resolveOptions } from '../options';
 import type { CliAuthOptions } from './auth-options';
 import { renderJson, renderText } from './doctor/render';
 import { type DoctorDeps, runDoctor, systemDeps } from './doctor/run';
@@ -176,7 +176,7 @@ function parse(command: Command, args: string[]): Values & { positionals: string
   } catch (error) {
     // parseArgs's messages name the flag and say what is wrong; its ERR_PARSE_ARGS_* codes
     // are all usage errors.
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   const values: Values = { ...parsed.values };
   for (const flag of command.flags) {

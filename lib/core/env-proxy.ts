@@ -1,6 +1,6 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import { getProxyForUrl } from 'proxy-from-env';
-import { requestUrl } from './config';
+import { requestUrl } from './request-url';
 import { proxyUrlOf } from './party';
 import type { Exchange } from './state';
 

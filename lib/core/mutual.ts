@@ -1,5 +1,5 @@
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import { MutualAuthenticationError } from '../errors/mutual-authentication-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import type { Negotiation } from './negotiation';

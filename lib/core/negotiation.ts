@@ -1,28 +1,13 @@
 import { classifyGssError, rejectedFix } from '../errors/classify';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
-import { debug } from '../debug';
+import { messageOf } from '../errors/message';
+import { debug } from '../util/debug';
 import type { GssContext, GssContextOptions, GssProvider } from '../gss/provider';
 import { explainServerError, krbErrorName } from '../gss/krb-error';
 import { learnSpnegoCause } from '../gss/spnego-cause';
 import type { MutualMode } from '../options';
+import { refuseNtlm } from './ntlm';
 import type { RequestPlan } from './plan';
-
-// An NTLMSSP message starts with "NTLMSSP\0" (`TlRMTVNTUA` in base64), bare or wrapped in
-// SPNEGO. NTLM's SPNEGO mechanism OID is 1.3.6.1.4.1.311.2.2.10; Kerberos's is 1.2.840.113554.1.2.2.
-const NTLM_SIGNATURE = Buffer.from('NTLMSSP\0', 'latin1');
-const NTLM_OID = Buffer.from('060a2b06010401823702020a', 'hex');
-const KRB5_OID = Buffer.from('06092a864886f712010202', 'hex');
-
-/**
- * True when a token would authenticate with NTLM rather than Kerberos: an NTLMSSP message,
- * or a SPNEGO offer that lists NTLM and not Kerberos.
- */
-export function isNtlmToken(token: string): boolean {
-  if (token.startsWith('TlRMTVNTUA')) return true;
-  const bytes = Buffer.from(token, 'base64');
-  if (bytes.includes(NTLM_SIGNATURE)) return true;
-  return bytes.includes(NTLM_OID) && !bytes.includes(KRB5_OID);
-}
 
 /**
  * One request's Kerberos exchange: one GSS context, created for this request only (a
@@ -112,7 +97,7 @@ export class Negotiation {
       // withheld either way, since the caller never sees it.
       const classified = this.classifyServerError(error, serverToken);
       if (classified.code !== 'ERR_KERBEROS_GSS') throw classified;
-      return `the server's token did not verify (${error instanceof Error ? error.message : String(error)})`;
+      return `the server's token did not verify (${messageOf(error)})`;
     }
     return this.complete ? undefined : "the server's token did not complete the handshake";
   }
@@ -194,20 +179,4 @@ export async function mintToken(gss: GssProvider, plan: RequestPlan, spare = fal
     debug('no %s for %s: %s', spare ? 'spare token' : 'token', plan.spn, classified.code);
     throw classified;
   }
-}
-
-/** SPNEGO may fall back to NTLM on some systems; an NTLM token is never sent. */
-function refuseNtlm(token: string, plan: RequestPlan): string {
-  if (!plan.allowNtlm && isNtlmToken(token)) {
-    throw new KerberosAuthError(
-      'ERR_KERBEROS_NTLM_REFUSED',
-      `GSS offered an NTLM token instead of Kerberos for ${plan.host} (SPN ${plan.spn}); it was not sent.`,
-      {
-        spn: plan.spn,
-        host: plan.host,
-        fix: 'get a Kerberos ticket (`kinit`) and make sure the SPN exists, so SPNEGO does not fall back to NTLM',
-      },
-    );
-  }
-  return token;
 }

@@ -1,9 +1,11 @@
 import { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import type { KerberosRequestOptions } from '../options';
 import type { PluginContext } from './context';
-import { headersFor, isReplayable, own, requestUrl, responseUrl } from './config';
+import { headersFor, own } from './config';
+import { isReplayable } from './replayable-body';
+import { requestUrl, responseUrl } from './request-url';
 import { abortable } from './timers';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY } from './party';

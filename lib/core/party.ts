@@ -1,5 +1,5 @@
 import type { InternalAxiosRequestConfig } from 'axios';
-import { hostForUrl } from '../hosts';
+import { hostForUrl } from '../names/hosts';
 
 /**
  * Who asks for Kerberos: the origin server (401, RFC 4559) or a forward proxy (407, RFC 7235

@@ -1,8 +1,8 @@
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
-import type { Mechanism } from '../gss/provider';
-import { normalizeHostname } from '../hosts';
-import type { KerberosRequestOptions, MutualMode, ResolvedOptions } from '../options';
-import { spnForUrl, toPlatformForm } from '../spn';
+import { normalizeHostname } from '../names/hosts';
+import { toPlatformForm } from '../names/spn';
+import type { KerberosRequestOptions, Mechanism, MutualMode, ResolvedOptions } from '../options';
+import { spnForUrl } from '../spn';
 
 /** Everything decided about one request before any GSS work. */
 export interface RequestPlan {
@@ -65,19 +65,16 @@ export function planRequest(
   }
   const wantsPreemptive = request.preemptive ?? options.preemptive;
   const adaptive = wantsPreemptive && !listed && allowed && memory.has(url.origin);
-  return {
+  return buildPlan(options, {
     url,
     host,
     spn,
     mutual: request.mutual ?? options.mutual ?? defaultMutual(url),
     delegate,
-    principal: options.principal,
-    mechanism: options.mechanism,
     allowed,
     preemptive: (wantsPreemptive && listed) || adaptive,
     adaptive,
-    allowNtlm: options.allowNtlm,
-  };
+  });
 }
 
 /**
@@ -96,17 +93,38 @@ export function planProxy(
   platform: NodeJS.Platform = process.platform,
 ): RequestPlan {
   const allowed = options.proxies?.matches(proxyUrl) === true;
-  return {
+  return buildPlan(options, {
     url: proxyUrl,
     host: normalizeHostname(proxyUrl),
     spn: spnForUrl(proxyUrl, { service: options.service, includePort: options.includePort, platform }),
     mutual: request.proxyMutual ?? options.proxyMutual,
     delegate: false,
-    principal: options.principal,
-    mechanism: options.mechanism,
     allowed,
     preemptive: allowed && (request.preemptive ?? options.preemptive),
     adaptive: false,
+  });
+}
+
+/** What a plan decides for its request; the rest (principal, mechanism, NTLM) comes from the options. */
+export type PlanDecisions = Omit<RequestPlan, 'principal' | 'mechanism' | 'allowNtlm'>;
+
+/**
+ * Puts a plan together: the one place a `RequestPlan` is built, for the origin, a proxy and
+ * `negotiate()` alike, so a new field cannot be forgotten in one of them. Always the same
+ * property order, so every plan has one shape.
+ */
+export function buildPlan(options: ResolvedOptions, decisions: PlanDecisions): RequestPlan {
+  return {
+    url: decisions.url,
+    host: decisions.host,
+    spn: decisions.spn,
+    mutual: decisions.mutual,
+    delegate: decisions.delegate,
+    principal: options.principal,
+    mechanism: options.mechanism,
+    allowed: decisions.allowed,
+    preemptive: decisions.preemptive,
+    adaptive: decisions.adaptive,
     allowNtlm: options.allowNtlm,
   };
 }

@@ -1,9 +1,11 @@
 import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { CookieJar } from 'tough-cookie';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import { abortable, withTimeout } from './timers';
 import { resolveRequestOptions } from '../options';
-import { type AnyAxiosHeaders, isReplayable, own, responseUrl } from './config';
+import { type AnyAxiosHeaders, own } from './config';
+import { isReplayable } from './replayable-body';
+import { responseUrl } from './request-url';
 import type { Negotiation } from './negotiation';
 import type { Exchange, RequestState } from './state';
 

@@ -1,7 +1,7 @@
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
-import { debug } from '../debug';
-import { hostForUrl, normalizeHostname } from '../hosts';
+import { debug } from '../util/debug';
+import { hostForUrl, normalizeHostname } from '../names/hosts';
 import type { ResolvedOptions } from '../options';
 import { spnForUrl } from '../spn';
 import { withTimeout } from './timers';

@@ -1,5 +1,6 @@
 import type { InternalAxiosRequestConfig } from 'axios';
-import { own, requestUrl } from './config';
+import { own } from './config';
+import { requestUrl } from './request-url';
 import type { Negotiation } from './negotiation';
 import type { Party } from './party';
 import type { SessionLeader, SessionSend } from './session';

@@ -1,4 +1,4 @@
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import type { GssProvider } from '../gss/provider';
 import { mintToken, type MintedToken, type TokenSource } from './negotiation';
 import type { RequestPlan } from './plan';

@@ -1,6 +1,7 @@
 import type { KerberosErrorCode } from './codes';
 import { KerberosAuthError } from './kerberos-auth-error';
-import type { Mechanism } from '../gss/provider';
+import { messageOf } from './message';
+import type { Mechanism } from '../options';
 
 /**
  * One known GSS message: what it means and what to do. Rules are data so that the wording of
@@ -316,7 +317,7 @@ export function classifyGssError(
 ): KerberosAuthError {
   if (error instanceof KerberosAuthError) return error;
   // Heimdal's messages start with a space; the binding joins major and minor status with it.
-  const native = (error instanceof Error ? error.message : String(error)).trim();
+  const native = messageOf(error).trim();
   const { rule, groups } = findRule(native);
   const code = rule?.code ?? 'ERR_KERBEROS_GSS';
   groups.spn = spn;

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 
 /**
  * GSS-API drops a delegation request without an error when the ticket-granting ticket is not

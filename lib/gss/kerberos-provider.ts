@@ -1,5 +1,6 @@
 import type * as Kerberos from 'kerberos';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
+import { messageOf } from '../errors/message';
 import { warnIfNotDelegable } from './delegation';
 import type { GssContext, GssContextOptions, GssProvider } from './provider';
 
@@ -22,7 +23,7 @@ function loadKerberos(): KerberosModule {
   } catch (error) {
     // The loader's first line tells the two usual cases apart: a missing shared library (a
     // slim image that has the built module but not the GSS-API runtime), or no build at all.
-    const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
+    const cause = messageOf(error).split('\n')[0]!.slice(0, 300);
     throw new KerberosAuthError(
       'ERR_KERBEROS_NATIVE_UNAVAILABLE',
       `The native \`kerberos\` module could not be loaded: ${cause}.`,

@@ -1,3 +1,5 @@
+import { messageOf } from '../errors/message';
+
 // A server that refuses our token may answer with a KRB-ERROR (RFC 4120 section 5.9.1) inside
 // its Negotiate token: raw, or as the responseToken of a SPNEGO reply (RFC 4178 section 4.2.2).
 // MIT's GSS-API names the error when the token is stepped; Heimdal's SPNEGO does not ("unknown
@@ -59,7 +61,7 @@ export function krbErrorName(serverToken: string): string | undefined {
 export function explainServerError(error: unknown, serverToken: string): unknown {
   const name = krbErrorName(serverToken);
   if (name === undefined) return error;
-  const said = error instanceof Error ? error.message.trim() : String(error);
+  const said = messageOf(error).trim();
   return new Error(`the server answered with ${name} (GSS said "${said}")`, { cause: error });
 }
 

@@ -1,11 +1,10 @@
+import type { Mechanism } from '../options';
+
 /**
  * The GSS boundary. Everything above this interface is plain TypeScript; everything
  * below it talks to GSS-API (MIT/Heimdal) or SSPI through the `kerberos` binding.
  * Unit tests put a fake provider here; nothing else is ever replaced.
  */
-
-/** `'spnego'` wraps Kerberos in SPNEGO as RFC 4559 says; `'kerberos'` sends raw krb5 tokens. */
-export type Mechanism = 'spnego' | 'kerberos';
 
 /** How one security context is set up. */
 export interface GssContextOptions {

@@ -1,4 +1,5 @@
 import { isKerberosAuthError } from '../errors/kerberos-auth-error';
+import { messageOf } from '../errors/message';
 import type { GssContextOptions, GssProvider } from './provider';
 
 // Heimdal's SPNEGO (and so macOS GSS.framework) reports every failure of the Kerberos
@@ -33,8 +34,4 @@ export async function learnSpnegoCause(
       { cause: error },
     );
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

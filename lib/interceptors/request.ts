@@ -1,6 +1,8 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import type { PluginContext } from '../core/context';
-import { callerAuthorizes, callerAuthorizesProxy, own, requestUrl } from '../core/config';
+import { callerAuthorizes, callerAuthorizesProxy } from '../core/caller-auth';
+import { own } from '../core/config';
+import { requestUrl } from '../core/request-url';
 import { abortable } from '../core/timers';
 import { Negotiation } from '../core/negotiation';
 import { callerRoute, pinProxy, proxyFor } from '../core/env-proxy';
@@ -9,7 +11,7 @@ import { planProxy, planRequest } from '../core/plan';
 import { takeOffSession } from '../core/session';
 import { Exchange, RequestState, setState, stateOf } from '../core/state';
 import { routeThroughTunnel } from '../core/tunnel-agent';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import { resolveRequestOptions, type KerberosRequestOptions } from '../options';
 
 /**

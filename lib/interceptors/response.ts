@@ -1,6 +1,9 @@
 import { isAxiosError, type AxiosError, type AxiosResponse } from 'axios';
 import { abortable } from '../core/timers';
-import { callerAuthorizes, callerAuthorizesProxy, isReplayable, own, requestUrl, responseUrl } from '../core/config';
+import { callerAuthorizes, callerAuthorizesProxy } from '../core/caller-auth';
+import { own } from '../core/config';
+import { isReplayable } from '../core/replayable-body';
+import { requestUrl, responseUrl } from '../core/request-url';
 import type { PluginContext } from '../core/context';
 import { mutualAuthenticationFailed, serverTokenProblem } from '../core/mutual';
 import { Negotiation } from '../core/negotiation';
@@ -11,7 +14,7 @@ import { planProxy, planRequest, proxyNotListed, type RequestPlan } from '../cor
 import { redactAxiosError, redactConfig, redactErrorResponse, redactResponse } from '../core/redact';
 import { type RequestState, stateOf } from '../core/state';
 import { tokenTooLarge } from '../core/token-size';
-import { debug } from '../debug';
+import { debug } from '../util/debug';
 import { isKerberosAuthError, KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import { NO_REQUEST_OPTIONS, resolveRequestOptions } from '../options';

@@ -1,8 +1,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { stateOf } from '../../core/state';
-import type { MutualMode } from '../../options';
 import { rejectedFix } from '../../errors/classify';
-import type { Mechanism } from '../../gss/provider';
+import type { Mechanism, MutualMode } from '../../options';
 import { describeFailure, inCliTerms } from '../failure';
 import { failed, passed, type Step } from './step';
 

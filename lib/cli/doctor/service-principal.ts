@@ -1,11 +1,12 @@
 import { isIP } from 'node:net';
 import { type CnameChain, type CnameResolver, SpnResolver } from '../../core/spn-resolver';
-import { normalizeHostname } from '../../hosts';
+import { messageOf } from '../../errors/message';
+import { normalizeHostname } from '../../names/hosts';
+import { formatSpn } from '../../names/spn';
 import { resolveOptions } from '../../options';
-import { formatSpn } from '../../spn';
 import { type CliAuthOptions, pluginOptions } from '../auth-options';
 import { type Krb5Conf, realmForHost } from '../krb5-conf';
-import { messageOf, passed, type Step } from './step';
+import { passed, type Step } from './step';
 
 export interface ServicePrincipalInput {
   url: URL;

@@ -1,12 +1,13 @@
 import { isIP } from 'node:net';
-import { isNtlmToken } from '../../core/negotiation';
+import { isNtlmToken } from '../../core/ntlm';
 import { LARGE_TOKEN_CHARS } from '../../core/token-size';
 import { classifyGssError } from '../../errors/classify';
-import type { GssContextOptions, GssProvider, Mechanism } from '../../gss/provider';
+import { messageOf } from '../../errors/message';
+import type { GssContextOptions, GssProvider } from '../../gss/provider';
 import { learnSpnegoCause } from '../../gss/spnego-cause';
-import type { MutualMode } from '../../options';
+import type { Mechanism, MutualMode } from '../../options';
 import { describeFailure } from '../failure';
-import { failed, messageOf, passed, type Step } from './step';
+import { failed, passed, type Step } from './step';
 
 export interface ServiceTicketInput {
   gss: GssProvider;

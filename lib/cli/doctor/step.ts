@@ -42,8 +42,3 @@ export function passed(name: StepName, detail: string): Step {
 export function failed(name: StepName, detail: string, fix: string, code?: string): Step {
   return code === undefined ? { name, ok: false, detail, fix } : { name, ok: false, detail, code, fix };
 }
-
-/** The message of a thrown value, for a step's `detail`. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,6 +1,6 @@
-import { negotiateWith } from '../lib/negotiate';
-import { FakeGss, decodeToken, encodeToken } from './helpers/fake-gss';
-import { kerberosAuthErrorOf } from './helpers/security';
+import { negotiateWith } from '../../lib/core/ticket';
+import { FakeGss, decodeToken, encodeToken } from '../helpers/fake-gss';
+import { kerberosAuthErrorOf } from '../helpers/security';
 
 describe('negotiate() for any HTTP client', () => {
   it('mints an Authorization value for the SPN of a URL', async () => {

@@ -1,6 +1,5 @@
 import axios from 'axios';
-import { fullPath, isReplayable } from '../../lib/core/config';
-import { Readable } from 'node:stream';
+import { fullPath } from '../../lib/core/request-url';
 
 describe('fullPath (the request URL, as axios builds it)', () => {
   const cases: [string | undefined, string | undefined, boolean | undefined][] = [
@@ -17,17 +16,5 @@ describe('fullPath (the request URL, as axios builds it)', () => {
   it.each(cases)('matches axios getUri for baseURL %s and url %s', (baseURL, url, allowAbsoluteUrls) => {
     const expected = axios.getUri({ baseURL, url, allowAbsoluteUrls });
     expect(fullPath(baseURL, url, allowAbsoluteUrls)).toBe(expected);
-  });
-});
-
-describe('isReplayable', () => {
-  it('accepts bodies that can be sent twice and refuses streams', () => {
-    expect(isReplayable(undefined)).toBe(true);
-    expect(isReplayable('text')).toBe(true);
-    expect(isReplayable(Buffer.from('x'))).toBe(true);
-    expect(isReplayable(new URLSearchParams('a=1'))).toBe(true);
-    expect(isReplayable(new FormData())).toBe(true);
-    expect(isReplayable(Readable.from(['x']))).toBe(false);
-    expect(isReplayable(new ReadableStream())).toBe(false);
   });
 });

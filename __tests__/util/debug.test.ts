@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { startServer, type TestServer } from './helpers/server';
+import { startServer, type TestServer } from '../helpers/server';
 
 const run = promisify(execFile);
 
@@ -13,7 +13,7 @@ afterEach(() => server?.close());
 // the child mints with a stand-in provider through the same internal seam the unit tests use.
 const child = `
   const axios = require('axios');
-  const { createPlugin } = require('./dist/plugin.js');
+  const { createPlugin } = require('./dist/interceptors/install.js');
   const { resolveOptions } = require('./dist/options.js');
   const fake = { createContext: async () => ({ complete: false, step: async (t) => (t === '' ? 'U0VDUkVULVRPS0VO' : null) }) };
   const api = axios.create({ baseURL: process.argv[1] });
@@ -29,7 +29,7 @@ describe('NODE_DEBUG=axios-kerberos', () => {
       response.end();
     });
     const { stdout, stderr } = await run(process.execPath, ['-e', child, server.url], {
-      cwd: resolve(__dirname, '..'),
+      cwd: resolve(__dirname, '../..'),
       env: { ...process.env, NODE_DEBUG: 'axios-kerberos' },
     });
     expect(stdout).toContain('done');
@@ -51,7 +51,7 @@ describe('NODE_DEBUG=axios-kerberos', () => {
     // A Bearer default on the instance, then axios's `auth`, on a host in `hosts`.
     const script = `
       const axios = require('axios');
-      const { createPlugin } = require('./dist/plugin.js');
+      const { createPlugin } = require('./dist/interceptors/install.js');
       const { resolveOptions } = require('./dist/options.js');
       const fake = { createContext: async () => ({ complete: true, step: async () => 'U0VDUkVULVRPS0VO' }) };
       const api = axios.create({ baseURL: process.argv[1], headers: { Authorization: 'Bearer abc' } });
@@ -61,7 +61,7 @@ describe('NODE_DEBUG=axios-kerberos', () => {
         .then(() => console.log('done'), (e) => { console.log('failed', e.code); process.exitCode = 1; });
     `;
     const { stdout, stderr } = await run(process.execPath, ['-e', script, server.url], {
-      cwd: resolve(__dirname, '..'),
+      cwd: resolve(__dirname, '../..'),
       env: { ...process.env, NODE_DEBUG: 'axios-kerberos' },
     });
     expect(stdout).toContain('done');
@@ -78,7 +78,7 @@ describe('NODE_DEBUG=axios-kerberos', () => {
     server = await startServer((_request, response) => response.writeHead(200).end());
     const script = `
       const axios = require('axios');
-      const { createPlugin } = require('./dist/plugin.js');
+      const { createPlugin } = require('./dist/interceptors/install.js');
       const { resolveOptions } = require('./dist/options.js');
       const fake = { createContext: async () => ({ complete: true, step: async () => 'U0VDUkVULVRPS0VO' }) };
       const api = axios.create({ baseURL: process.argv[1] });
@@ -86,7 +86,7 @@ describe('NODE_DEBUG=axios-kerberos', () => {
       api.get('/a').then(() => api.get('/b')).then(() => console.log('done'), (e) => { console.log('failed', e.code); process.exitCode = 1; });
     `;
     const { stdout, stderr } = await run(process.execPath, ['-e', script, server.url], {
-      cwd: resolve(__dirname, '..'),
+      cwd: resolve(__dirname, '../..'),
       env: { ...process.env, NODE_DEBUG: 'axios-kerberos' },
     });
     expect(stdout).toContain('done');
@@ -110,7 +110,7 @@ describe('NODE_DEBUG=axios-kerberos', () => {
     });
     const sessionChild = `
       const axios = require('axios');
-      const { createPlugin } = require('./dist/plugin.js');
+      const { createPlugin } = require('./dist/interceptors/install.js');
       const { resolveOptions } = require('./dist/options.js');
       const fake = { createContext: async () => { const c = { complete: false, step: async (t) => { if (t === '') return 'dG9rZW4='; c.complete = true; return null; } }; return c; } };
       const api = axios.create({ baseURL: process.argv[1] });
@@ -118,7 +118,7 @@ describe('NODE_DEBUG=axios-kerberos', () => {
       api.get('/a').then(() => api.get('/b')).then(() => console.log('done'), (e) => { console.log('failed', e.code); process.exitCode = 1; });
     `;
     const { stdout, stderr } = await run(process.execPath, ['-e', sessionChild, server.url], {
-      cwd: resolve(__dirname, '..'),
+      cwd: resolve(__dirname, '../..'),
       env: { ...process.env, NODE_DEBUG: 'axios-kerberos' },
     });
     expect(stdout).toContain('done');
@@ -132,7 +132,10 @@ describe('NODE_DEBUG=axios-kerberos', () => {
     server = await startServer((_request, response) => response.writeHead(200).end());
     const env = { ...process.env };
     delete env.NODE_DEBUG;
-    const { stderr } = await run(process.execPath, ['-e', child, server.url], { cwd: resolve(__dirname, '..'), env });
+    const { stderr } = await run(process.execPath, ['-e', child, server.url], {
+      cwd: resolve(__dirname, '../..'),
+      env,
+    });
     expect(stderr).toBe('');
   });
 });

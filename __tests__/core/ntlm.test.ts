@@ -1,4 +1,4 @@
-import { isNtlmToken } from '../../lib/core/negotiation';
+import { isNtlmToken } from '../../lib/core/ntlm';
 
 const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
 const NTLM_OID = '060a2b06010401823702020a';

@@ -1,15 +1,4 @@
-import { optionError } from './errors/option-error';
-
-/**
- * One entry of a host allowlist:
- * - `'api.corp.example.com'`: exactly that host name (or IP address);
- * - `'*.corp.example.com'`: any subdomain of `corp.example.com`, at any depth, but not
- *   `corp.example.com` itself (list it too if it should match);
- * - a `RegExp`, tested against the URL's host name (lower case, no port, IPv6 without brackets);
- *   anchor it (`/^api\.example\.com$/`), or `example.com.evil.net` matches too;
- * - a function that receives the request URL and returns whether it matches.
- */
-export type HostPattern = string | RegExp | ((url: URL) => boolean);
+import { optionError } from '../errors/option-error';
 
 /** A compiled allowlist: `matches(url)` is cheap, patterns were validated once. */
 export interface HostMatcher {
@@ -30,10 +19,11 @@ export function normalizeHostname(url: URL): string {
 }
 
 /**
- * Compiles host patterns once, so the per-request check is a set lookup plus a few
- * suffix tests. Throws `ERR_KERBEROS_OPTIONS` naming `option` for an invalid entry.
+ * Compiles host patterns (a `HostPattern` or a list of them) once, so the per-request check is
+ * a set lookup plus a few suffix tests. Throws `ERR_KERBEROS_OPTIONS` naming `option` for an
+ * invalid entry: the caller's input is checked here, so it is taken as `unknown`.
  */
-export function compileHosts(patterns: HostPattern | readonly HostPattern[], option: string): HostMatcher {
+export function compileHosts(patterns: unknown, option: string): HostMatcher {
   const list: readonly unknown[] = Array.isArray(patterns) ? patterns : [patterns];
   const exact = new Set<string>();
   const suffixes: string[] = [];

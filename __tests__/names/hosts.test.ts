@@ -1,6 +1,7 @@
-import { compileHosts, normalizeHostname } from '../lib/hosts';
+import { compileHosts, normalizeHostname } from '../../lib/names/hosts';
+import type { HostPattern } from '../../lib/options';
 
-const matches = (patterns: Parameters<typeof compileHosts>[0], url: string) =>
+const matches = (patterns: HostPattern | readonly HostPattern[], url: string) =>
   compileHosts(patterns, 'hosts').matches(new URL(url));
 
 describe('host allowlist', () => {
