@@ -18,6 +18,8 @@ import type { RequestPlan } from './plan';
 export class Negotiation {
   /** Tokens sent in answer to a 401 (the pre-emptive token is not counted). */
   rounds = 0;
+  /** Length of the last token this exchange sent, for ERR_KERBEROS_TOKEN_TOO_LARGE. */
+  sentTokenChars = 0;
   #finished = false;
 
   private constructor(
@@ -49,7 +51,9 @@ export class Negotiation {
   ): Promise<{ negotiation: Negotiation; token: string }> {
     const minted = (await pool?.take(plan)) ?? (await mintToken(gss, plan));
     pool?.refill(plan);
-    return { negotiation: new Negotiation(plan, minted.context), token: minted.token };
+    const negotiation = new Negotiation(plan, minted.context);
+    negotiation.sentTokenChars = minted.token.length;
+    return { negotiation, token: minted.token };
   }
 
   /**
@@ -78,7 +82,9 @@ export class Negotiation {
       );
     }
     if (token === null) throw this.rejected('the handshake produced nothing more to send');
-    return refuseNtlm(token, this.plan);
+    refuseNtlm(token, this.plan);
+    this.sentTokenChars = token.length;
+    return token;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { AxiosHeaders, type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import { KerberosAuthError } from '../errors/kerberos-auth-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import { ORIGIN, PROXY } from './party';
@@ -29,12 +29,10 @@ const SIZE_WORDS = /header|too large|too long|exceed/i;
  */
 export function tokenTooLarge(response: AxiosResponse, state: RequestState): KerberosAuthError | undefined {
   if (response.status !== 400 && response.status !== 431) return undefined;
-  const headers = AxiosHeaders.from(response.config.headers);
   for (const party of [ORIGIN, PROXY]) {
     const negotiation = state.negotiation(party);
-    const match = /^Negotiate\s+(\S+)/i.exec(String(headers.get(party.authorizationHeader) ?? ''));
-    if (negotiation === undefined || match === null) continue;
-    const chars = (match[1] as string).length;
+    if (negotiation === undefined) continue;
+    const chars = negotiation.sentTokenChars;
     if (chars < LARGE_TOKEN_CHARS) continue;
     if (response.status === 400) {
       if (readNegotiate(response.headers[party.challengeHeader]).kind === 'token') continue;
