@@ -38,7 +38,7 @@ export class TokenPool implements TokenSource {
     // make the caller wait a second time for the same answer (a silent KDC: two timeouts).
     if (minted instanceof Error) throw minted;
     const fresh = performance.now() - minted.mintedAt < this.ttlMs;
-    debug('%s the spare token for %s', fresh ? 'using' : 'dropping (too old)', plan.spn);
+    if (debug.enabled) debug('%s the spare token for %s', fresh ? 'using' : 'dropping (too old)', plan.spn);
     return fresh ? minted : undefined;
   }
 
