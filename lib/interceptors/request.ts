@@ -109,7 +109,8 @@ async function signForOrigin(
   // token; one that would mint waits for a first handshake already under way. ──
   const preempts = mayPreempt(ctx, requestOptions, url);
   if (requestOptions.session !== false && ctx.options.hosts?.matches(url) !== false) {
-    if (await ctx.sessions.use(config, state, url, requestOptions.session, preempts)) return;
+    const onSession = ctx.sessions.use(config, state, url, requestOptions.session, preempts);
+    if (onSession !== false && (await onSession)) return;
   }
   // Most requests to hosts that get nothing up front end here, before any SPN work (a CNAME
   // lookup, the caller's `spn` function). Per-request `spn`/`delegate` still go on, to be
