@@ -24,24 +24,46 @@ export function limitGss(provider: GssProvider, limits: GssLimits): GssProvider 
   return {
     async createContext(spn: string, options: GssContextOptions): Promise<GssContext> {
       const context = await gssTimeout(provider.createContext(spn, options), limits.timeout, spn, 'setting up');
-      return {
-        get complete() {
-          return context.complete;
-        },
-        step(serverToken) {
-          // Only the initial step can talk to the KDC (to get the service ticket); stepping a
-          // server token is a local computation and needs no slot, just the time bound.
-          const call = () => context.step(serverToken);
-          if (serverToken !== '') return gssTimeout(call(), limits.timeout, spn, 'computing a token');
-          // A caller that timed out while queued has given up: its call is dropped, not run
-          // later, so a slow KDC cannot pile up abandoned work behind the slots.
-          let abandoned = false;
-          const pending = semaphore.run(call, () => abandoned);
-          return gssTimeout(pending, limits.timeout, spn, 'computing a token', () => (abandoned = true));
-        },
-      };
+      return new LimitedContext(context, spn, limits.timeout, semaphore);
     },
   };
+}
+
+/** A context whose calls are bounded by `limitGss`. */
+class LimitedContext implements GssContext {
+  // Private fields: a request's config (which JSON.stringify and loggers print) reaches this
+  // object through its state, and the native context behind it is nobody's business there.
+  readonly #context: GssContext;
+  readonly #spn: string;
+  readonly #timeout: number;
+  readonly #semaphore: Semaphore;
+
+  constructor(context: GssContext, spn: string, timeout: number, semaphore: Semaphore) {
+    this.#context = context;
+    this.#spn = spn;
+    this.#timeout = timeout;
+    this.#semaphore = semaphore;
+  }
+
+  get complete(): boolean {
+    return this.#context.complete;
+  }
+
+  step(serverToken: string): Promise<string | null> {
+    // Only the initial step can talk to the KDC (to get the service ticket); stepping a
+    // server token is a local computation and needs no slot, just the time bound.
+    if (serverToken !== '') {
+      return gssTimeout(this.#context.step(serverToken), this.#timeout, this.#spn, 'computing a token');
+    }
+    // A caller that timed out while queued has given up: its call is dropped, not run
+    // later, so a slow KDC cannot pile up abandoned work behind the slots.
+    let abandoned = false;
+    const pending = this.#semaphore.run(
+      () => this.#context.step(''),
+      () => abandoned,
+    );
+    return gssTimeout(pending, this.#timeout, this.#spn, 'computing a token', () => (abandoned = true));
+  }
 }
 
 // The thread pool is one per process, so the cap is too: every plugin instance and every
