@@ -14,7 +14,7 @@ export interface GssLimits {
 
 /** A first step that came back within this many ms found its service ticket in the cache. */
 const WARM_MS = 250;
-/** An SPN stays warm this long after its last quick first step (a ticket can expire idle). */
+/** An SPN stays warm this long after a quick cold first step (its ticket could expire). */
 const WARM_FOR_MS = 30_000;
 const MAX_WARM = 256;
 
@@ -28,13 +28,14 @@ const MAX_WARM = 256;
  * - a first step that may have to wait for a KDC ("cold") takes one of `maxConcurrent`
  *   slots, freed only when the native call really returns, and callers stop waiting after
  *   `timeout` ms: a dead KDC costs the process at most `maxConcurrent` pool threads;
- * - a first step for an SPN (and principal) whose last first step came back within
- *   `WARM_MS`, less than `WARM_FOR_MS` ago, finds its ticket in the cache and computes
- *   locally ("warm"): it may use the whole pool, as hand-written code does. With 2 slots for
- *   everything, 16 requests in flight on 2 cores ran 5 to 15 % slower than with 4
+ * - a cold first step for an SPN (and principal) that came back within `WARM_MS` found its
+ *   ticket in the cache: for `WARM_FOR_MS` after it, first steps for that SPN compute
+ *   locally ("warm") and may use the whole pool, as hand-written code does; then the next
+ *   one is cold again and measured anew. With 2 slots for every first step, 16 and 64
+ *   requests in flight on 2 cores came out behind 4 slots in six paired runs of six
  *   (docs/performance.md). A warm call can reach the KDC only if the ticket expires at that
  *   moment; a delegating call asks the KDC for a forwarded TGT every time and is never warm.
- *   A slow, failed or timed-out first step makes its SPN cold again.
+ *   A timed-out first step makes its SPN cold at once.
  */
 export function limitGss(provider: GssProvider, limits: GssLimits): GssProvider {
   const slots = sharedSlots(limits.maxConcurrent, limits.threadPool ?? threadPoolSize());
@@ -86,19 +87,21 @@ class LimitedContext implements GssContext {
     // A caller that timed out while queued has given up: its call is dropped, not run
     // later, so a slow KDC cannot pile up abandoned work behind the slots.
     let abandoned = false;
-    const pending = slots.run(
-      async () => {
-        const started = performance.now();
-        const token = await this.#context.step('');
-        // A call its caller gave up on (timed out) does not warm the SPN, however it ends.
-        if (key !== undefined && !abandoned && performance.now() - started < WARM_MS) slots.warm(key);
-        return token;
-      },
-      key === undefined || !slots.isWarm(key),
-      () => abandoned,
-    );
-    // A failed or timed-out first step may have met the KDC: the SPN is cold again.
-    if (key !== undefined) pending.catch(() => slots.cool(key));
+    const cold = key === undefined || !slots.isWarm(key);
+    // Only a cold call is timed: a quick one makes its SPN warm. Warm calls run as they are,
+    // and the SPN turns cold again when its time is up (then a cold call measures it anew).
+    const call =
+      !cold || key === undefined
+        ? () => this.#context.step('')
+        : async () => {
+            const started = performance.now();
+            const token = await this.#context.step('');
+            // A call its caller gave up on (timed out) does not warm the SPN, however it ends.
+            const now = performance.now();
+            if (!abandoned && now - started < WARM_MS) slots.warm(key, now);
+            return token;
+          };
+    const pending = slots.run(call, cold, () => abandoned);
     return gssTimeout(pending, this.#timeout, this.#spn, 'computing a token', () => {
       abandoned = true;
       if (key !== undefined) slots.cool(key);
@@ -142,10 +145,7 @@ class Slots {
     return (this.#warm.get(key) ?? 0) > performance.now();
   }
 
-  warm(key: string): void {
-    const now = performance.now();
-    // Renewed at most once a second: deleting and re-inserting on every call cost about 1 µs.
-    if ((this.#warm.get(key) ?? 0) > now + WARM_FOR_MS - 1000) return;
+  warm(key: string, now: number): void {
     this.#warm.delete(key); // re-inserted last: the map stays ordered by expiry
     this.#warm.set(key, now + WARM_FOR_MS);
     if (this.#warm.size > MAX_WARM) this.#warm.delete(this.#warm.keys().next().value as string);
