@@ -3,6 +3,8 @@
 // IN_FLIGHT (default 16) requests in flight, and the calls into `kerberos` are counted per
 // request. Run it under the realm:
 //   npm run --silent build && bash scripts/with-realm.sh node bench/token-ab.mjs [ROUNDS] [BATCH] [IN_FLIGHT]
+// PLUGIN_VARIANTS (JSON, name -> options) adds variants; VARIANTS='default,gss-4' runs only
+// those (hand-written code always runs); SEQUENTIAL=0 skips the sequential phase.
 import http from 'node:http';
 import os from 'node:os';
 import axios from 'axios';
@@ -11,13 +13,22 @@ import { kerberosAuth } from 'axios-kerberos';
 import { handWrittenGet, runNodeBatch } from './lib/node-contenders.mjs';
 import { median } from './lib/stats.mjs';
 
-const VARIANTS = {
+const ALL_VARIANTS = {
   default: {},
   'no-prefetch': { prefetch: false },
+  'gss-2': { maxConcurrentGss: 2 },
+  'gss-3': { maxConcurrentGss: 3 },
   'gss-4': { maxConcurrentGss: 4 },
   'no-prefetch,gss-4': { prefetch: false, maxConcurrentGss: 4 },
   ...JSON.parse(process.env.PLUGIN_VARIANTS ?? '{}'),
 };
+const chosen = process.env.VARIANTS?.split(',') ?? ['default', 'no-prefetch', 'gss-4', 'no-prefetch,gss-4'];
+const VARIANTS = Object.fromEntries(
+  chosen.map((name) => {
+    if (!(name in ALL_VARIANTS)) throw new Error(`unknown variant ${name}; define it in PLUGIN_VARIANTS`);
+    return [name, ALL_VARIANTS[name]];
+  }),
+);
 const rounds = Number(process.argv[2] ?? 10);
 const batch = Number(process.argv[3] ?? 1500);
 const inFlight = Number(process.argv[4] ?? 16);
@@ -90,6 +101,6 @@ console.log(
     .join(' ')}`,
 );
 for (const c of contenders) await runNodeBatch(c.send, url, 200, 1);
-await phase('sequential', 1, Math.max(100, Math.round(batch / 5)));
+if (process.env.SEQUENTIAL !== '0') await phase('sequential', 1, Math.max(100, Math.round(batch / 5)));
 await phase(`${inFlight} in flight`, inFlight, batch);
 agent.destroy();

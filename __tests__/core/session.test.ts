@@ -1,6 +1,7 @@
 import axios, { type CreateAxiosDefaults } from 'axios';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -301,6 +302,49 @@ describe('session: true', () => {
     plugin.install(api);
     await api.get('/x');
     expect(acceptor.stats).toEqual({ tokens: 2, challenges: 0, onSession: 1 });
+  });
+
+  // A proxy that starts asking for Kerberos while a session with the origin holds (its own
+  // credentials expired, or it was switched on): the two parties are authenticated apart.
+  it('answers a proxy’s 407 on a request sent on the session with a proxy token only', async () => {
+    const acceptor = sessionAcceptor();
+    const origin = await serve(acceptor.handler);
+    let proxyWantsKerberos = false;
+    const proxy = await serve((request, response) => {
+      if (proxyWantsKerberos && request.headers['proxy-authorization'] === undefined) {
+        response.writeHead(407, { 'Proxy-Authenticate': 'Negotiate' }).end();
+        return;
+      }
+      const headers = { ...request.headers };
+      delete headers['proxy-authorization'];
+      const upstream = httpRequest(request.url, { method: request.method, headers }, (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      });
+      upstream.on('error', () => response.writeHead(502).end());
+      upstream.end(request.body);
+    }, '127.0.0.2');
+    const gss = new FakeGss();
+    const api = axios.create({ proxy: { protocol: 'http', host: '127.0.0.2', port: proxy.port } });
+    const options = { hosts: '127.0.0.1', proxies: '127.0.0.2', session: true, preemptive: false };
+    createPlugin(resolveOptions(options), gss).install(api);
+    await api.get(`${origin.url}/x`);
+    proxyWantsKerberos = true;
+
+    const response = await api.get(`${origin.url}/x`);
+    expect(response.data).toEqual({ user: 'alice@FAKE', via: 'session' });
+    // The proxy got a token of its own on the re-send; the origin still only the cookie.
+    const [challenged, resent] = proxy.requests.slice(-2);
+    expect(challenged!.headers.authorization).toBeUndefined();
+    expect(resent!.headers['proxy-authorization']).toMatch(/^Negotiate /);
+    expect(resent!.headers.authorization).toBeUndefined();
+    expect(resent!.headers.cookie).toMatch(/^hadoop\.auth=[0-9a-f]+$/);
+    expect(acceptor.stats).toEqual({ tokens: 1, challenges: 1, onSession: 1 });
+    // One context for the origin's first handshake, one for the proxy: no origin token minted again.
+    expect(gss.contexts.map((c) => c.spn)).toEqual(['HTTP@127.0.0.1', 'HTTP@127.0.0.2']);
+    // The spent proxy token and the session cookie are redacted in what the caller gets.
+    expect(response.config.headers['Proxy-Authorization']).toBe('Negotiate [redacted]');
+    expect(response.config.headers.Cookie).toBe('[redacted]');
   });
 
   it('works with the fetch adapter', async () => {

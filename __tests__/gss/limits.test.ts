@@ -1,4 +1,4 @@
-import { limitGss } from '../../lib/gss/limits';
+import { limitGss, threadPoolSize } from '../../lib/gss/limits';
 import type { GssProvider } from '../../lib/gss/provider';
 
 const options = { principal: undefined, delegate: false, mutual: true, mechanism: 'spnego' as const };
@@ -90,5 +90,79 @@ describe('limitGss with callers that gave up', () => {
     await tick();
     expect(started).toBe(7);
     expect(c.pending).toHaveLength(0); // the abandoned call never reached the native layer
+  });
+});
+
+describe('limitGss with warm SPNs (service ticket cached)', () => {
+  /** Starts a first step for each SPN; returns how many reached the native layer at once. */
+  async function inFlight(c: ReturnType<typeof controllable>, limited: GssProvider, spns: string[], delegate = false) {
+    const steps = Promise.all(
+      spns.map(async (spn) => (await limited.createContext(spn, { ...options, delegate })).step('')),
+    );
+    for (let turn = 0; turn < 3; turn++) await tick();
+    const running = c.pending.length;
+    while (c.pending.length > 0 || running > 0) {
+      c.pending.splice(0).forEach((release) => release());
+      await tick();
+      if (c.pending.length === 0) break;
+    }
+    await steps;
+    return running;
+  }
+
+  it('lets first steps for an SPN that just got its ticket use the whole thread pool', async () => {
+    const c = controllable();
+    const limited = limitGss(c.provider, { timeout: 10_000, maxConcurrent: 2, threadPool: 6 });
+    expect(await inFlight(c, limited, Array<string>(8).fill('HTTP@warm'))).toBe(2); // cold: no first step yet
+    expect(await inFlight(c, limited, Array<string>(8).fill('HTTP@warm'))).toBe(6); // warm: the pool's 6 threads
+    expect(
+      await inFlight(
+        c,
+        limited,
+        ['a', 'b', 'c', 'd'].map((h) => `HTTP@${h}`),
+      ),
+    ).toBe(2); // other SPNs: cold
+  });
+
+  it('keeps cold first steps to maxConcurrent while warm ones take the rest of the pool', async () => {
+    const c = controllable();
+    const limited = limitGss(c.provider, { timeout: 10_000, maxConcurrent: 2, threadPool: 5 });
+    await inFlight(c, limited, ['HTTP@warm']);
+    const spns = [...Array<string>(4).fill('HTTP@dead.example'), ...Array<string>(6).fill('HTTP@warm')];
+    const steps = Promise.all(spns.map(async (spn) => (await limited.createContext(spn, options)).step('')));
+    for (let turn = 0; turn < 3; turn++) await tick();
+    expect(c.pending).toHaveLength(5); // 2 cold + 3 warm: never more than the pool
+    for (let turn = 0; turn < 10 && c.pending.length > 0; turn++) {
+      c.pending.splice(0).forEach((release) => release());
+      await tick();
+    }
+    await steps;
+  });
+
+  it('never treats a delegating first step as warm (it asks the KDC for a forwarded TGT each time)', async () => {
+    const c = controllable();
+    const limited = limitGss(c.provider, { timeout: 10_000, maxConcurrent: 2, threadPool: 7 });
+    await inFlight(c, limited, ['HTTP@deleg'], true);
+    expect(await inFlight(c, limited, Array<string>(6).fill('HTTP@deleg'), true)).toBe(2);
+  });
+
+  it('makes an SPN cold again when a first step times out', async () => {
+    const c = controllable();
+    const limited = limitGss(c.provider, { timeout: 20, maxConcurrent: 2, threadPool: 8 });
+    await inFlight(c, limited, ['HTTP@flaky']);
+    const stuck = (await limited.createContext('HTTP@flaky', options)).step('');
+    await expect(stuck).rejects.toMatchObject({ code: 'ERR_KERBEROS_TIMEOUT' });
+    c.pending.splice(0).forEach((release) => release());
+    expect(await inFlight(c, limited, Array<string>(6).fill('HTTP@flaky'))).toBe(2);
+  });
+});
+
+describe('threadPoolSize', () => {
+  it('reads UV_THREADPOOL_SIZE as libuv does, and is 4 without it', () => {
+    expect(threadPoolSize({})).toBe(4);
+    expect(threadPoolSize({ UV_THREADPOOL_SIZE: '8' })).toBe(8);
+    expect(threadPoolSize({ UV_THREADPOOL_SIZE: '0' })).toBe(4);
+    expect(threadPoolSize({ UV_THREADPOOL_SIZE: 'many' })).toBe(4);
+    expect(threadPoolSize({ UV_THREADPOOL_SIZE: '5000' })).toBe(1024);
   });
 });

@@ -28,8 +28,10 @@ export async function serverTokenProblem(negotiation: Negotiation, header: unkno
       "set `mutual: 'optional'` for it; otherwise the response may not come from the authenticated server";
   }
   negotiation.finish();
-  const outcome = problem ?? (offer.kind === 'token' ? 'verified' : 'no server token, accepted');
-  debug('mutual authentication with %s (%s): %s', negotiation.host, negotiation.mutual, outcome);
+  if (debug.enabled) {
+    const outcome = problem ?? (offer.kind === 'token' ? 'verified' : 'no server token, accepted');
+    debug('mutual authentication with %s (%s): %s', negotiation.host, negotiation.mutual, outcome);
+  }
   return problem;
 }
 

@@ -126,7 +126,7 @@ export async function followRedirect(
   state: RequestState,
 ): Promise<AxiosResponse | undefined> {
   const location = response.headers.location as unknown;
-  if (!REDIRECTS.has(response.status) || typeof location !== 'string' || location === '') return undefined;
+  if (!isRedirect(response.status) || typeof location !== 'string' || location === '') return undefined;
   const config = response.config;
   const exchange = state.exchange;
   const from = responseUrl(response);
@@ -167,6 +167,11 @@ export async function followRedirect(
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** A status `followRedirect` may follow (given a usable `Location`). */
+export function isRedirect(status: number): boolean {
+  return REDIRECTS.has(status);
+}
 
 function locationUrl(location: string, base: URL): URL | undefined {
   try {

@@ -102,16 +102,28 @@ export class Sessions {
    * request goes out on a session: then it gets no token (and so has no server token to
    * verify). `requested` is the request's own `session` option, `wouldMint` whether it is
    * about to get a token up front (only such a request leads or waits for the first handshake).
+   * `false` at once, without a promise to wait for, when no session can be involved (the
+   * common case: sessions off and no cookie jar).
    */
-  async use(
+  use(
     config: InternalAxiosRequestConfig,
     state: RequestState,
     url: URL,
     requested: boolean | undefined,
     wouldMint: boolean,
-  ): Promise<boolean> {
+  ): Promise<boolean> | false {
     const callerJar = readableJar(config);
     if (!(requested ?? this.enabled) && callerJar === undefined) return false;
+    return this.#use(config, state, url, callerJar, wouldMint);
+  }
+
+  async #use(
+    config: InternalAxiosRequestConfig,
+    state: RequestState,
+    url: URL,
+    callerJar: ReadableJar | undefined,
+    wouldMint: boolean,
+  ): Promise<boolean> {
     const origin = url.origin;
     let session = this.#origins.get(origin);
     const leader = session?.leader;

@@ -57,10 +57,10 @@ export class Exchange {
    * An exchange for a config of the caller's, read before the plugin changes anything on it.
    * A config the plugin sent before (a retry by another interceptor) carries our
    * `maxRedirects: 0`, what was left of the timeout and our routing: the caller's own values
-   * come from the exchange it belonged to.
+   * come from the exchange it belonged to. `url` is the config's, when the caller parsed it already.
    */
-  constructor(config: InternalAxiosRequestConfig, previous?: Exchange) {
-    this.url = requestUrl(config);
+  constructor(config: InternalAxiosRequestConfig, previous?: Exchange, url = requestUrl(config)) {
+    this.url = url;
     const maxRedirects = own(config, 'maxRedirects');
     const timeout = own(config, 'timeout');
     this.maxRedirects =

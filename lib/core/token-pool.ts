@@ -6,19 +6,23 @@ import type { RequestPlan } from './plan';
 interface Entry {
   /** The spare, or the error minting it ended with. */
   readonly minted: Promise<MintedToken | Error>;
-  readonly timer: NodeJS.Timeout;
+  /** `performance.now()` when minting started. */
+  readonly startedAt: number;
 }
 
 /**
  * Mints the next token for a pre-emptive host while the current request is on the wire,
  * so the following request finds one ready instead of waiting for GSS (hand-written code
  * mints on the critical path). At most one spare token per SPN and flag set, used once,
- * and dropped after `ttlMs`: a token must reach the server within the clock-skew window
+ * and never after `ttlMs`: a token must reach the server within the clock-skew window
  * (5 minutes by default, seconds in some test realms), and a spare must not outlive a
- * `kinit` by much.
+ * `kinit` by much. One timer per pool drops the spares nobody took (a timer per spare cost
+ * a setTimeout and a clearTimeout per request).
  */
 export class TokenPool implements TokenSource {
+  /** In the order the spares were started, so the oldest come first. */
   readonly #entries = new Map<string, Entry>();
+  #sweep: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly gss: GssProvider,
@@ -32,13 +36,12 @@ export class TokenPool implements TokenSource {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     this.#entries.delete(key);
-    clearTimeout(entry.timer);
     const minted = await entry.minted;
     // The spare failed for this very plan, minutes-old credentials aside: minting again would
     // make the caller wait a second time for the same answer (a silent KDC: two timeouts).
     if (minted instanceof Error) throw minted;
     const fresh = performance.now() - minted.mintedAt < this.ttlMs;
-    debug('%s the spare token for %s', fresh ? 'using' : 'dropping (too old)', plan.spn);
+    if (debug.enabled) debug('%s the spare token for %s', fresh ? 'using' : 'dropping (too old)', plan.spn);
     return fresh ? minted : undefined;
   }
 
@@ -57,14 +60,22 @@ export class TokenPool implements TokenSource {
     const minted = mintToken(this.gss, plan, true).catch((error: unknown) =>
       error instanceof Error ? error : new Error(String(error)),
     );
-    const timer = setTimeout(() => this.#entries.delete(key), this.ttlMs);
-    timer.unref();
-    this.#entries.set(key, { minted, timer });
-    if (this.#entries.size > this.maxKeys) {
-      const [oldest, old] = this.#entries.entries().next().value as [string, Entry];
-      clearTimeout(old.timer);
-      this.#entries.delete(oldest);
-    }
+    this.#entries.set(key, { minted, startedAt: performance.now() });
+    if (this.#entries.size > this.maxKeys) this.#entries.delete(this.#entries.keys().next().value as string);
+    if (this.#sweep === undefined) this.#sweepIn(this.ttlMs);
+  }
+
+  #sweepIn(ms: number): void {
+    this.#sweep = setTimeout(() => {
+      this.#sweep = undefined;
+      const now = performance.now();
+      for (const [key, entry] of this.#entries) {
+        const left = entry.startedAt + this.ttlMs - now;
+        if (left <= 0) this.#entries.delete(key);
+        else return this.#sweepIn(left); // the rest are younger
+      }
+    }, ms);
+    this.#sweep.unref();
   }
 }
 

@@ -217,9 +217,10 @@ export function routeThroughTunnel(
   ctx: PluginContext,
   config: InternalAxiosRequestConfig,
   requestOptions: KerberosRequestOptions,
+  target = requestUrl(config),
 ): boolean {
-  const target = requestUrl(config);
-  if (target?.protocol !== 'https:') return false;
+  // Only a proxy in `proxies` needs our tunnel (see below): without the option, no proxy lookup.
+  if (ctx.options.proxies === undefined || target?.protocol !== 'https:') return false;
   const proxy = proxyFor(config, target);
   if (proxy === undefined) return false;
   const callerAgent = config.httpsAgent as (https.Agent & { proxy?: unknown }) | undefined;

@@ -6,75 +6,191 @@ import type { GssContext, GssContextOptions, GssProvider } from './provider';
 export interface GssLimits {
   /** Milliseconds one GSS call (queueing included) may take before ERR_KERBEROS_TIMEOUT. */
   timeout: number;
-  /** GSS calls allowed on libuv's thread pool at once. */
+  /** GSS calls that may have to wait for a KDC allowed on libuv's thread pool at once. */
   maxConcurrent: number;
+  /** Threads in libuv's pool; `threadPoolSize()` unless a test says otherwise. */
+  threadPool?: number;
 }
+
+/** A first step that came back within this many ms found its service ticket in the cache. */
+const WARM_MS = 250;
+/** An SPN stays warm this long after a quick cold first step (its ticket could expire). */
+const WARM_FOR_MS = 30_000;
+const MAX_WARM = 256;
 
 /**
  * Every `kerberos` call runs on libuv's thread pool (4 threads by default, shared with
  * `fs`, `dns.lookup` and zlib). A KDC that accepts connections and never answers holds
  * a pool thread for about 28 s inside MIT krb5 and 67 s inside Heimdal (their own per-KDC
- * timeouts), and nothing
- * can cancel it. So: at most `maxConcurrent` GSS calls are in the pool at once, a slot is
- * only freed when the native call really returns, and callers stop waiting after
- * `timeout` ms. A dead KDC then costs the process at most `maxConcurrent` pool threads.
+ * timeouts), and nothing can cancel it. Only the first step of a context can talk to the
+ * KDC (to get the service ticket), and only when the ticket is not cached yet, so:
+ *
+ * - a first step that may have to wait for a KDC ("cold") takes one of `maxConcurrent`
+ *   slots, freed only when the native call really returns, and callers stop waiting after
+ *   `timeout` ms: a dead KDC costs the process at most `maxConcurrent` pool threads;
+ * - a cold first step for an SPN (and principal) that came back within `WARM_MS` found its
+ *   ticket in the cache: for `WARM_FOR_MS` after it, first steps for that SPN compute
+ *   locally ("warm") and may use the whole pool, as hand-written code does; then the next
+ *   one is cold again and measured anew. With 2 slots for every first step, 16 and 64
+ *   requests in flight on 2 cores came out behind 4 slots in six paired runs of six
+ *   (docs/performance.md). A warm call can reach the KDC only if the ticket expires at that
+ *   moment; a delegating call asks the KDC for a forwarded TGT every time and is never warm.
+ *   A timed-out first step makes its SPN cold at once.
  */
 export function limitGss(provider: GssProvider, limits: GssLimits): GssProvider {
-  const semaphore = sharedSemaphore(limits.maxConcurrent);
+  const slots = sharedSlots(limits.maxConcurrent, limits.threadPool ?? threadPoolSize());
   return {
     async createContext(spn: string, options: GssContextOptions): Promise<GssContext> {
       const context = await gssTimeout(provider.createContext(spn, options), limits.timeout, spn, 'setting up');
-      return {
-        get complete() {
-          return context.complete;
-        },
-        step(serverToken) {
-          // Only the initial step can talk to the KDC (to get the service ticket); stepping a
-          // server token is a local computation and needs no slot, just the time bound.
-          const call = () => context.step(serverToken);
-          if (serverToken !== '') return gssTimeout(call(), limits.timeout, spn, 'computing a token');
-          // A caller that timed out while queued has given up: its call is dropped, not run
-          // later, so a slow KDC cannot pile up abandoned work behind the slots.
-          let abandoned = false;
-          const pending = semaphore.run(call, () => abandoned);
-          return gssTimeout(pending, limits.timeout, spn, 'computing a token', () => (abandoned = true));
-        },
-      };
+      // Delegation fetches a forwarded TGT from the KDC on every first step: never warm.
+      const warmKey = options.delegate ? undefined : `${options.principal ?? ''}\n${spn}`;
+      return new LimitedContext(context, spn, limits.timeout, slots, warmKey);
     },
   };
 }
 
-// The thread pool is one per process, so the cap is too: every plugin instance and every
-// `negotiate()` call with the same `maxConcurrentGss` shares one semaphore.
-const semaphores = new Map<number, Semaphore>();
-
-function sharedSemaphore(limit: number): Semaphore {
-  let semaphore = semaphores.get(limit);
-  if (semaphore === undefined) {
-    semaphore = new Semaphore(limit);
-    semaphores.set(limit, semaphore);
-  }
-  return semaphore;
+/** libuv's thread pool size: `UV_THREADPOOL_SIZE` (libuv reads it once, at first use), or 4. */
+export function threadPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const size = Number(env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(size) && size >= 1 ? Math.min(size, 1024) : 4;
 }
 
-class Semaphore {
+/** A context whose calls are bounded by `limitGss`. */
+class LimitedContext implements GssContext {
+  // Private fields: a request's config (which JSON.stringify and loggers print) reaches this
+  // object through its state, and the native context behind it is nobody's business there.
+  readonly #context: GssContext;
+  readonly #spn: string;
+  readonly #timeout: number;
+  readonly #slots: Slots;
+  readonly #warmKey: string | undefined;
+
+  constructor(context: GssContext, spn: string, timeout: number, slots: Slots, warmKey: string | undefined) {
+    this.#context = context;
+    this.#spn = spn;
+    this.#timeout = timeout;
+    this.#slots = slots;
+    this.#warmKey = warmKey;
+  }
+
+  get complete(): boolean {
+    return this.#context.complete;
+  }
+
+  step(serverToken: string): Promise<string | null> {
+    // Stepping a server token is a local computation and needs no slot, just the time bound.
+    if (serverToken !== '') {
+      return gssTimeout(this.#context.step(serverToken), this.#timeout, this.#spn, 'computing a token');
+    }
+    const slots = this.#slots;
+    const key = this.#warmKey;
+    // A caller that timed out while queued has given up: its call is dropped, not run
+    // later, so a slow KDC cannot pile up abandoned work behind the slots.
+    let abandoned = false;
+    const cold = key === undefined || !slots.isWarm(key);
+    // Only a cold call is timed: a quick one makes its SPN warm. Warm calls run as they are,
+    // and the SPN turns cold again when its time is up (then a cold call measures it anew).
+    const call =
+      !cold || key === undefined
+        ? () => this.#context.step('')
+        : async () => {
+            const started = performance.now();
+            const token = await this.#context.step('');
+            // A call its caller gave up on (timed out) does not warm the SPN, however it ends.
+            const now = performance.now();
+            if (!abandoned && now - started < WARM_MS) slots.warm(key, now);
+            return token;
+          };
+    const pending = slots.run(call, cold, () => abandoned);
+    return gssTimeout(pending, this.#timeout, this.#spn, 'computing a token', () => {
+      abandoned = true;
+      if (key !== undefined) slots.cool(key);
+    });
+  }
+}
+
+// The thread pool is one per process, so the slots are too: every plugin instance and every
+// `negotiate()` call with the same `maxConcurrentGss` shares them.
+const shared = new Map<string, Slots>();
+
+function sharedSlots(cold: number, pool: number): Slots {
+  const key = `${cold}/${pool}`;
+  let slots = shared.get(key);
+  if (slots === undefined) {
+    slots = new Slots(Math.max(cold, pool), cold);
+    shared.set(key, slots);
+  }
+  return slots;
+}
+
+/**
+ * At most `total` calls at once, of which at most `coldLimit` cold ones; waiters are served
+ * in order, except that a cold one waits while the cold slots are full and lets warm ones by.
+ * A freed slot is handed straight to a waiter, so a caller arriving in between cannot take
+ * it too and push the count over the limit.
+ */
+class Slots {
   #active = 0;
-  readonly #waiting: (() => void)[] = [];
+  #cold = 0;
+  readonly #waiting: { cold: boolean; go: () => void }[] = [];
+  /** Warm keys and until when (`performance.now()`), oldest first. */
+  readonly #warm = new Map<string, number>();
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly total: number,
+    private readonly coldLimit: number,
+  ) {}
 
-  async run<T>(task: () => Promise<T>, abandoned: () => boolean = () => false): Promise<T> {
-    // A freed slot is handed straight to the next waiter, so a caller arriving in between
-    // cannot take it too and push the count over the limit.
-    if (this.#active >= this.limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    else this.#active++;
+  isWarm(key: string): boolean {
+    return (this.#warm.get(key) ?? 0) > performance.now();
+  }
+
+  warm(key: string, now: number): void {
+    this.#warm.delete(key); // re-inserted last: the map stays ordered by expiry
+    this.#warm.set(key, now + WARM_FOR_MS);
+    if (this.#warm.size > MAX_WARM) this.#warm.delete(this.#warm.keys().next().value as string);
+  }
+
+  cool(key: string): void {
+    this.#warm.delete(key);
+  }
+
+  async run<T>(task: () => Promise<T>, cold: boolean, abandoned: () => boolean): Promise<T> {
+    if (this.#waiting.length === 0 && this.#fits(cold)) this.#take(cold);
+    else {
+      const turn = new Promise<void>((go) => this.#waiting.push({ cold, go }));
+      this.#dispatch(); // a warm call may pass cold ones that wait for a cold slot
+      await turn;
+    }
     try {
       if (abandoned()) throw new Error('abandoned while queued');
       return await task();
     } finally {
-      const next = this.#waiting.shift();
-      if (next === undefined) this.#active--;
-      else next();
+      this.#active--;
+      if (cold) this.#cold--;
+      this.#dispatch();
+    }
+  }
+
+  #fits(cold: boolean): boolean {
+    return this.#active < this.total && (!cold || this.#cold < this.coldLimit);
+  }
+
+  #take(cold: boolean): void {
+    this.#active++;
+    if (cold) this.#cold++;
+  }
+
+  #dispatch(): void {
+    for (let i = 0; i < this.#waiting.length && this.#active < this.total;) {
+      const waiter = this.#waiting[i] as { cold: boolean; go: () => void };
+      if (!this.#fits(waiter.cold)) {
+        i++;
+        continue;
+      }
+      this.#waiting.splice(i, 1);
+      this.#take(waiter.cold);
+      waiter.go();
     }
   }
 }

@@ -43,10 +43,10 @@ export async function beforeSend(
   config: InternalAxiosRequestConfig,
   requestOptions: KerberosRequestOptions,
 ): Promise<void> {
+  const url = requestUrl(config);
   let state = stateOf(config);
   const sending = state?.claim();
-  if (state === undefined || sending === undefined) state = newExchange(config, state);
-  const url = requestUrl(config);
+  if (state === undefined || sending === undefined) state = newExchange(config, state, url);
   if (url?.protocol === 'https:') state.exchange.secure = true;
   if (sending !== 'resend') {
     try {
@@ -57,7 +57,7 @@ export async function beforeSend(
       // a hop to plain http straight to the origin: `proxy: false`). A plain-http target gets a
       // Proxy-Authorization header.
       callerRoute(config, state.exchange);
-      if (routeThroughTunnel(ctx, config, requestOptions)) state.exchange.followsRedirects = true;
+      if (routeThroughTunnel(ctx, config, requestOptions, url)) state.exchange.followsRedirects = true;
       else await signForProxy(ctx, config, state, requestOptions, url);
     } catch (error) {
       ctx.sessions.release(state); // a first handshake that never went out: the others go on
@@ -74,14 +74,18 @@ export async function beforeSend(
  * (axios-retry, a re-used `response.config`): those are removed, and the request is treated
  * as new.
  */
-function newExchange(config: InternalAxiosRequestConfig, previous: RequestState | undefined): RequestState {
+function newExchange(
+  config: InternalAxiosRequestConfig,
+  previous: RequestState | undefined,
+  url: URL | undefined,
+): RequestState {
   if (previous !== undefined) {
     for (const party of [ORIGIN, PROXY]) {
       if (previous.negotiation(party) !== undefined) config.headers.delete(party.authorizationHeader);
     }
     takeOffSession(config.headers, previous.session);
   }
-  return setState(config, new RequestState(new Exchange(config, previous?.exchange)));
+  return setState(config, new RequestState(new Exchange(config, previous?.exchange, url)));
 }
 
 async function signForOrigin(
@@ -107,7 +111,8 @@ async function signForOrigin(
   // token; one that would mint waits for a first handshake already under way. ──
   const preempts = mayPreempt(ctx, requestOptions, url);
   if (requestOptions.session !== false && ctx.options.hosts?.matches(url) !== false) {
-    if (await ctx.sessions.use(config, state, url, requestOptions.session, preempts)) return;
+    const onSession = ctx.sessions.use(config, state, url, requestOptions.session, preempts);
+    if (onSession !== false && (await onSession)) return;
   }
   // Most requests to hosts that get nothing up front end here, before any SPN work (a CNAME
   // lookup, the caller's `spn` function). Per-request `spn`/`delegate` still go on, to be

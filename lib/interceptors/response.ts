@@ -7,7 +7,7 @@ import { requestUrl, responseUrl } from '../core/request-url';
 import type { PluginContext } from '../core/context';
 import { mutualAuthenticationFailed, serverTokenProblem } from '../core/mutual';
 import { Negotiation } from '../core/negotiation';
-import { followRedirect, resend, resendOnSession } from '../core/next-request';
+import { followRedirect, isRedirect, resend, resendOnSession } from '../core/next-request';
 import { proxyFor } from '../core/env-proxy';
 import { ORIGIN, type Party, PROXY } from '../core/party';
 import { planProxy, planRequest, proxyNotListed, type RequestPlan } from '../core/plan';
@@ -60,10 +60,13 @@ async function handleResponse(
   const state = stateOf(response.config);
   if (state !== undefined) {
     try {
-      const answered = await answerChallenge(ctx, response, state);
+      // Most responses are neither a challenge nor a redirect: they skip those steps without
+      // waiting on a promise for each.
+      const { status } = response;
+      const answered = status === 401 || status === 407 ? await answerChallenge(ctx, response, state) : undefined;
       if (answered !== undefined) return answered;
       await verify(ctx, response, state);
-      const followed = await followRedirect(ctx, response, state);
+      const followed = isRedirect(status) ? await followRedirect(ctx, response, state) : undefined;
       if (followed !== undefined) return followed;
       settle(response, state);
     } catch (error) {
