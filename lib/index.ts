@@ -6,7 +6,14 @@ export { negotiate } from './negotiate';
 export { spnForUrl } from './spn';
 export type { SpnOptions } from './spn';
 export { DEFAULT_OPTIONS } from './options';
-export type { HostPattern, KerberosAuthOptions, KerberosRequestOptions, MutualMode, NegotiateOptions } from './options';
+export type {
+  HostPattern,
+  KerberosAuthOptions,
+  KerberosRequestOptions,
+  Mechanism,
+  MutualMode,
+  NegotiateOptions,
+} from './options';
 export { KerberosAuthError, isKerberosAuthError } from './errors/kerberos-auth-error';
 export type { KerberosAuthErrorDetails } from './errors/kerberos-auth-error';
 export { MutualAuthenticationError } from './errors/mutual-authentication-error';

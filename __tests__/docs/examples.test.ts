@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type CodeBlock, documentationBlocks, extractBlocks, NO_COMPILE } from './code-blocks';
 import { type BlockProblem, typecheckBlocks } from './typecheck';
@@ -54,5 +55,32 @@ describe('TypeScript examples in README.md and docs/*.md', () => {
   it('type-check against lib/ (strict, noUncheckedIndexedAccess, module nodenext, top-level await)', () => {
     const problems = typecheckBlocks(compiled, root).map(report);
     expect(problems).toEqual([]);
+  }, 120_000);
+});
+
+describe('the exports table of docs/options.md', () => {
+  const table = readFileSync(resolve(root, 'docs/options.md'), 'utf8').split('## Errors and exported types')[1] ?? '';
+  // Rows: | `name(args)`, `Other` | kind | what |
+  const rows = [...table.matchAll(/^\| ((?:`[^`]+`(?:, )?)+) +\| (\w+) +\|/gm)].map((row) => ({
+    names: [...(row[1] ?? '').matchAll(/`(\w+)/g)].map((name) => name[1] as string),
+    isType: (row[2] ?? '').startsWith('type'),
+  }));
+  const documented = rows.flatMap((row) => row.names);
+
+  it('names exactly what lib/index.ts exports', () => {
+    const index = readFileSync(resolve(root, 'lib/index.ts'), 'utf8');
+    const exported = [...index.matchAll(/^export (?:type )?\{([^}]+)\}/gm)].flatMap((match) =>
+      (match[1] ?? '').split(',').map((name) => name.trim()),
+    );
+    expect(documented.length).toBeGreaterThan(15);
+    expect([...documented].sort()).toEqual(exported.filter((name) => name !== '').sort());
+  });
+
+  it('can be imported from the package as the table says (value or type)', () => {
+    const imports = rows.flatMap((row) => row.names.map((name) => (row.isType ? `type ${name}` : name)));
+    const values = rows.filter((row) => !row.isType).flatMap((row) => row.names);
+    const code = `import { ${imports.join(', ')} } from 'axios-kerberos';\nvoid [${values.join(', ')}];`;
+    const block: CodeBlock = { file: 'docs/options.md exports table', index: 1, line: 1, code, skip: false };
+    expect(typecheckBlocks([block], root).map(report)).toEqual([]);
   }, 120_000);
 });
