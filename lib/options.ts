@@ -112,9 +112,11 @@ export interface KerberosAuthOptions {
    * GSS operations that may wait for a KDC allowed at once: the first step of a context,
    * unless its SPN's service ticket is known to be cached. They run on libuv's thread pool
    * (4 threads unless `UV_THREADPOOL_SIZE` says otherwise, shared with `fs` and
-   * `dns.lookup`), so a dead KDC can never hold more than this many. For 30 s after one of
-   * them came back within 250 ms (ticket cached), first steps for the same SPN compute
-   * locally and may use the whole pool (delegation excepted).
+   * `dns.lookup`), so a dead KDC holds at most this many. For 30 s after one of them came
+   * back within 250 ms (ticket cached), first steps for the same SPN compute locally and may
+   * use the whole pool (delegation excepted); if that ticket leaves the cache while the KDC
+   * is down, they can hold the whole pool until the first timeout, which ends the rule for
+   * every SPN.
    * @default 2
    */
   maxConcurrentGss?: number;

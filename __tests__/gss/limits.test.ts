@@ -1,4 +1,4 @@
-import { limitGss, threadPoolSize } from '../../lib/gss/limits';
+import { limitGss, MAX_WARM, threadPoolSize, WARM_FOR_MS, WARM_MS } from '../../lib/gss/limits';
 import type { GssProvider } from '../../lib/gss/provider';
 
 const options = { principal: undefined, delegate: false, mutual: true, mechanism: 'spnego' as const };
@@ -154,6 +154,93 @@ describe('limitGss with warm SPNs (service ticket cached)', () => {
     await expect(stuck).rejects.toMatchObject({ code: 'ERR_KERBEROS_TIMEOUT' });
     c.pending.splice(0).forEach((release) => release());
     expect(await inFlight(c, limited, Array<string>(6).fill('HTTP@flaky'))).toBe(2);
+  });
+});
+
+describe('limitGss warm rule over time (a test clock)', () => {
+  /** A clock the test moves, and a provider whose first steps take `stepMs` of that clock. */
+  function clocked(stepMs = 0) {
+    let now = 1_000;
+    const c = controllable();
+    const provider: GssProvider = {
+      createContext: async (spn, opts) => {
+        const context = await c.provider.createContext(spn, opts);
+        return {
+          complete: false,
+          step: (token: string) => {
+            const result = context.step(token);
+            now += stepMs;
+            return result;
+          },
+        };
+      },
+    };
+    const limited = limitGss(provider, { timeout: 10_000, maxConcurrent: 2, threadPool: 6, now: () => now });
+    /** First steps for `spns` at once; how many reached the native layer together. */
+    const burst = async (spns: string[]) => {
+      const steps = Promise.all(spns.map(async (spn) => (await limited.createContext(spn, options)).step('')));
+      for (let turn = 0; turn < 3; turn++) await tick();
+      const running = c.pending.length;
+      for (let turn = 0; turn < 20 && c.pending.length > 0; turn++) {
+        c.pending.splice(0).forEach((release) => release());
+        await tick();
+      }
+      await steps;
+      return running;
+    };
+    return { burst, advance: (ms: number) => (now += ms), limited, c };
+  }
+  const eight = (spn: string) => Array<string>(8).fill(spn);
+
+  it(`lets an SPN's warmth lapse ${WARM_FOR_MS / 1000} s after its quick cold first step`, async () => {
+    const t = clocked();
+    await t.burst(['HTTP@w']);
+    t.advance(WARM_FOR_MS - 1);
+    expect(await t.burst(eight('HTTP@w'))).toBe(6);
+    t.advance(2);
+    expect(await t.burst(eight('HTTP@w'))).toBe(2); // cold again: measured anew
+  });
+
+  it(`does not warm an SPN whose cold first step took ${WARM_MS} ms or more (it may have asked the KDC)`, async () => {
+    const t = clocked(WARM_MS);
+    await t.burst(['HTTP@slow']);
+    expect(await t.burst(eight('HTTP@slow'))).toBe(2);
+  });
+
+  it(`keeps at most ${MAX_WARM} warm SPNs, forgetting the oldest`, async () => {
+    const t = clocked();
+    const spns = Array.from({ length: MAX_WARM + 1 }, (_, i) => `HTTP@h${i}`);
+    for (const spn of spns) await t.burst([spn]);
+    expect(await t.burst(eight('HTTP@h1'))).toBe(6);
+    expect(await t.burst(eight('HTTP@h0'))).toBe(2);
+  });
+
+  it('makes every SPN cold when any first step times out (a dead KDC serves the whole realm)', async () => {
+    let now = 0;
+    const c = controllable();
+    const limited = limitGss(c.provider, { timeout: 20, maxConcurrent: 2, threadPool: 6, now: () => now });
+    const warmUp = async (spn: string) => {
+      const step = (await limited.createContext(spn, options)).step('');
+      await tick();
+      c.pending.shift()?.();
+      await step;
+    };
+    await warmUp('HTTP@a');
+    await warmUp('HTTP@b');
+    await expect((await limited.createContext('HTTP@a', options)).step('')).rejects.toMatchObject({
+      code: 'ERR_KERBEROS_TIMEOUT',
+    });
+    now += 1; // same window: only the timeout can have cooled HTTP@b
+    const steps = Promise.all(
+      Array.from({ length: 4 }, async () => (await limited.createContext('HTTP@b', options)).step('')),
+    );
+    for (let turn = 0; turn < 3; turn++) await tick();
+    expect(c.pending).toHaveLength(3); // the stuck HTTP@a call and two cold first steps for HTTP@b
+    for (let turn = 0; turn < 10 && c.pending.length > 0; turn++) {
+      c.pending.splice(0).forEach((release) => release());
+      await tick();
+    }
+    await steps;
   });
 });
 

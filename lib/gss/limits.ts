@@ -10,13 +10,15 @@ export interface GssLimits {
   maxConcurrent: number;
   /** Threads in libuv's pool; `threadPoolSize()` unless a test says otherwise. */
   threadPool?: number;
+  /** The clock of the warm rule, `performance.now` unless a test brings its own (slots of their own). */
+  now?: () => number;
 }
 
 /** A first step that came back within this many ms found its service ticket in the cache. */
-const WARM_MS = 250;
+export const WARM_MS = 250;
 /** An SPN stays warm this long after a quick cold first step (its ticket could expire). */
-const WARM_FOR_MS = 30_000;
-const MAX_WARM = 256;
+export const WARM_FOR_MS = 30_000;
+export const MAX_WARM = 256;
 
 /**
  * Every `kerberos` call runs on libuv's thread pool (4 threads by default, shared with
@@ -33,12 +35,20 @@ const MAX_WARM = 256;
  *   locally ("warm") and may use the whole pool, as hand-written code does; then the next
  *   one is cold again and measured anew. With 2 slots for every first step, 16 and 64
  *   requests in flight on 2 cores came out behind 4 slots in six paired runs of six
- *   (docs/performance.md). A warm call can reach the KDC only if the ticket expires at that
- *   moment; a delegating call asks the KDC for a forwarded TGT every time and is never warm.
- *   A timed-out first step makes its SPN cold at once.
+ *   (docs/performance.md). A warm call reaches the KDC only when its ticket has gone from
+ *   the cache since (expired, the cache replaced by `kinit` or refreshed from a client
+ *   keytab, a cache that keeps no service tickets); if the KDC is dead at that moment, warm
+ *   calls can hold up to the whole pool until the first of them times out. A timeout makes
+ *   every SPN cold at once (a dead KDC serves the whole realm), and a caller that gave up
+ *   while queued leaves the queue. A delegating call asks the KDC for a forwarded TGT every
+ *   time and is never warm.
  */
 export function limitGss(provider: GssProvider, limits: GssLimits): GssProvider {
-  const slots = sharedSlots(limits.maxConcurrent, limits.threadPool ?? threadPoolSize());
+  const pool = limits.threadPool ?? threadPoolSize();
+  const slots =
+    limits.now === undefined
+      ? sharedSlots(limits.maxConcurrent, pool)
+      : new Slots(Math.max(limits.maxConcurrent, pool), limits.maxConcurrent, limits.now);
   return {
     async createContext(spn: string, options: GssContextOptions): Promise<GssContext> {
       const context = await gssTimeout(provider.createContext(spn, options), limits.timeout, spn, 'setting up');
@@ -86,7 +96,7 @@ class LimitedContext implements GssContext {
     const key = this.#warmKey;
     // A caller that timed out while queued has given up: its call is dropped, not run
     // later, so a slow KDC cannot pile up abandoned work behind the slots.
-    let abandoned = false;
+    const ticket: Ticket = { abandoned: false };
     const cold = key === undefined || !slots.isWarm(key);
     // Only a cold call is timed: a quick one makes its SPN warm. Warm calls run as they are,
     // and the SPN turns cold again when its time is up (then a cold call measures it anew).
@@ -94,17 +104,18 @@ class LimitedContext implements GssContext {
       !cold || key === undefined
         ? () => this.#context.step('')
         : async () => {
-            const started = performance.now();
+            const started = slots.now();
             const token = await this.#context.step('');
             // A call its caller gave up on (timed out) does not warm the SPN, however it ends.
-            const now = performance.now();
-            if (!abandoned && now - started < WARM_MS) slots.warm(key, now);
+            const now = slots.now();
+            if (!ticket.abandoned && now - started < WARM_MS) slots.warm(key, now);
             return token;
           };
-    const pending = slots.run(call, cold, () => abandoned);
+    const pending = slots.run(call, cold, ticket);
     return gssTimeout(pending, this.#timeout, this.#spn, 'computing a token', () => {
-      abandoned = true;
-      if (key !== undefined) slots.cool(key);
+      ticket.abandoned = true;
+      ticket.leave?.();
+      slots.coolAll();
     });
   }
 }
@@ -117,7 +128,7 @@ function sharedSlots(cold: number, pool: number): Slots {
   const key = `${cold}/${pool}`;
   let slots = shared.get(key);
   if (slots === undefined) {
-    slots = new Slots(Math.max(cold, pool), cold);
+    slots = new Slots(Math.max(cold, pool), cold, () => performance.now());
     shared.set(key, slots);
   }
   return slots;
@@ -132,17 +143,18 @@ function sharedSlots(cold: number, pool: number): Slots {
 class Slots {
   #active = 0;
   #cold = 0;
-  readonly #waiting: { cold: boolean; go: () => void }[] = [];
-  /** Warm keys and until when (`performance.now()`), oldest first. */
+  readonly #waiting: Waiter[] = [];
+  /** Warm keys and until when (`now()`), oldest first. */
   readonly #warm = new Map<string, number>();
 
   constructor(
     private readonly total: number,
     private readonly coldLimit: number,
+    readonly now: () => number,
   ) {}
 
   isWarm(key: string): boolean {
-    return (this.#warm.get(key) ?? 0) > performance.now();
+    return (this.#warm.get(key) ?? 0) > this.now();
   }
 
   warm(key: string, now: number): void {
@@ -151,19 +163,28 @@ class Slots {
     if (this.#warm.size > MAX_WARM) this.#warm.delete(this.#warm.keys().next().value as string);
   }
 
-  cool(key: string): void {
-    this.#warm.delete(key);
+  coolAll(): void {
+    this.#warm.clear();
   }
 
-  async run<T>(task: () => Promise<T>, cold: boolean, abandoned: () => boolean): Promise<T> {
+  async run<T>(task: () => Promise<T>, cold: boolean, ticket: Ticket): Promise<T> {
     if (this.#waiting.length === 0 && this.#fits(cold)) this.#take(cold);
     else {
-      const turn = new Promise<void>((go) => this.#waiting.push({ cold, go }));
-      this.#dispatch(); // a warm call may pass cold ones that wait for a cold slot
-      await turn;
+      const admitted = await new Promise<boolean>((go) => {
+        const waiter: Waiter = { cold, go };
+        this.#waiting.push(waiter);
+        ticket.leave = () => {
+          const at = this.#waiting.indexOf(waiter);
+          if (at === -1) return;
+          this.#waiting.splice(at, 1);
+          go(false);
+        };
+        this.#dispatch(); // a warm call may pass cold ones that wait for a cold slot
+      });
+      if (!admitted) throw new Error('abandoned while queued');
     }
     try {
-      if (abandoned()) throw new Error('abandoned while queued');
+      if (ticket.abandoned) throw new Error('abandoned while queued');
       return await task();
     } finally {
       this.#active--;
@@ -183,16 +204,28 @@ class Slots {
 
   #dispatch(): void {
     for (let i = 0; i < this.#waiting.length && this.#active < this.total;) {
-      const waiter = this.#waiting[i] as { cold: boolean; go: () => void };
+      const waiter = this.#waiting[i] as Waiter;
       if (!this.#fits(waiter.cold)) {
         i++;
         continue;
       }
       this.#waiting.splice(i, 1);
       this.#take(waiter.cold);
-      waiter.go();
+      waiter.go(true);
     }
   }
+}
+
+/** A caller waiting for a slot; `go(false)` when it left the queue. */
+interface Waiter {
+  cold: boolean;
+  go: (admitted: boolean) => void;
+}
+
+/** One first step's standing: its caller gave up (timed out), and how to leave the queue. */
+interface Ticket {
+  abandoned: boolean;
+  leave?: () => void;
 }
 
 /** `promise`, or ERR_KERBEROS_TIMEOUT naming the SPN and the step after `ms`. */
