@@ -1,3 +1,5 @@
+import { HTTP_TOKEN } from '../http/challenge';
+
 /** A wrong command line: the CLI prints the message and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -18,7 +20,7 @@ export function parseTimeout(value: string): number {
 export function collectHeader(value: string, previous: [string, string][] = []): [string, string][] {
   const colon = value.indexOf(':');
   const name = colon === -1 ? '' : value.slice(0, colon).trim();
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+  if (!HTTP_TOKEN.test(name)) {
     throw new UsageError(`option '-H, --header <header>' argument '${value}' is invalid: expected 'Name: value'.`);
   }
   return [...previous, [name, value.slice(colon + 1).trim()]];
@@ -26,7 +28,7 @@ export function collectHeader(value: string, previous: [string, string][] = []):
 
 /** `-X <method>`: an HTTP method token, upper-cased as curl users write it anyway. */
 export function parseMethod(value: string): string {
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value))
+  if (!HTTP_TOKEN.test(value))
     throw new UsageError(`option '-X, --request <method>': '${value}' is not an HTTP method.`);
   return value.toUpperCase();
 }

@@ -1,4 +1,11 @@
-import { scanAuthHeader, scanAuthParams, type ChallengeSpans, type ParamList, type Span } from '../http/challenge';
+import {
+  HTTP_TOKEN,
+  scanAuthHeader,
+  scanAuthParams,
+  type ChallengeSpans,
+  type ParamList,
+  type Span,
+} from '../http/challenge';
 import { BASE64 } from '../http/negotiate-challenge';
 
 /** How each header that can carry a credential is read, by lower-cased name. */
@@ -58,8 +65,6 @@ const MAX_NAME_LENGTH = 32;
 
 /** What may stand between the parts the scanner reports: whitespace and list commas. */
 const SEPARATORS = /^[ \t,]*$/;
-// tchar of RFC 9110 section 5.6.2: what a cookie name is made of.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** A header value ready to print: redacted when the header can carry a credential. */
 export function redactHeader(name: string, value: string): string {
@@ -138,7 +143,7 @@ function redactCookies(value: string, setCookie: boolean): string {
       const attribute = setCookie && index > 0;
       if (attribute && COOKIE_ATTRIBUTES.has(name.toLowerCase())) return part;
       const leading = part.slice(0, part.length - part.trimStart().length);
-      if (attribute || equals === -1 || !TOKEN.test(name) || name.length > MAX_NAME_LENGTH)
+      if (attribute || equals === -1 || !HTTP_TOKEN.test(name) || name.length > MAX_NAME_LENGTH)
         return leading + masked(part.slice(leading.length));
       return part.slice(0, equals + 1) + masked(part.slice(equals + 1));
     })

@@ -68,7 +68,10 @@ export interface Challenge {
 }
 
 // tchar of RFC 9110 section 5.6.2.
-const TCHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+const TCHAR_CLASS = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]";
+const TCHAR = new RegExp(TCHAR_CLASS);
+/** A whole token of RFC 9110 section 5.6.2 (token = 1*tchar): a header, method or cookie name. */
+export const HTTP_TOKEN = new RegExp(`^${TCHAR_CLASS}+$`);
 // token68 characters of RFC 9110 section 11.2, without the trailing "=" padding.
 const TOKEN68 = /[-._~+/0-9A-Za-z]/;
 
