@@ -12,7 +12,7 @@ import { type GetIo, runGet } from './get';
 import { UsageError, collectHeader, parseMethod, parseTimeout, parseUrl } from './option-parsers';
 
 /** Exit codes: 0 works, 1 does not, 2 the command line was wrong. */
-export const EXIT_USAGE = 2;
+const EXIT_USAGE = 2;
 
 const NAME = 'axios-kerberos';
 const DESCRIPTION = 'Kerberos (SPNEGO, RFC 4559) over HTTP: diagnose a set-up, or fetch a URL with your ticket.';

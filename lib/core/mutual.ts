@@ -1,9 +1,8 @@
-import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import type { InternalAxiosRequestConfig } from 'axios';
 import { debug } from '../util/debug';
 import { MutualAuthenticationError } from '../errors/mutual-authentication-error';
 import { readNegotiate } from '../http/negotiate-challenge';
 import type { Negotiation } from './negotiation';
-import type { Party } from './party';
 
 /**
  * Mutual authentication (RFC 4559 section 5): the server's last `Negotiate <token>` must step
@@ -53,10 +52,4 @@ export function mutualAuthenticationFailed(
       fix: `check that the server is the one registered as ${negotiation.spn} and that nothing between you and it rewrites authentication headers`,
     },
   );
-}
-
-/** Checks a final response of the plugin; a failure withholds it. */
-export async function verifyMutual(negotiation: Negotiation, response: AxiosResponse, party: Party): Promise<void> {
-  const problem = await serverTokenProblem(negotiation, response.headers[party.challengeHeader]);
-  if (problem !== undefined) throw mutualAuthenticationFailed(negotiation, problem, response.status, response.config);
 }

@@ -303,7 +303,7 @@ function timedOut(config: InternalAxiosRequestConfig, timeout: number): AxiosErr
  * connection at once (a keep-alive agent with `maxSockets: 1` would otherwise hold the next
  * request forever); a fetch body stream is cancelled.
  */
-export function discardBody(response: AxiosResponse): void {
+function discardBody(response: AxiosResponse): void {
   const data: unknown = response.data;
   if (data === null || typeof data !== 'object') return;
   if (typeof (data as { destroy?: unknown }).destroy === 'function') {

@@ -4,7 +4,7 @@ import { ORIGIN, PROXY } from './party';
 import { stateOf } from './state';
 
 /** What a spent token is replaced with in responses and errors that reach the caller. */
-export const REDACTED = 'Negotiate [redacted]';
+const REDACTED = 'Negotiate [redacted]';
 /** What session cookies (ours in `Cookie`, the server's in `Set-Cookie`) are replaced with. */
 export const REDACTED_COOKIE = '[redacted]';
 

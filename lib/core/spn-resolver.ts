@@ -97,7 +97,7 @@ export interface CnameChain {
 }
 
 /** Follows CNAME records; a name without one (or a failed lookup) is its own canonical name. */
-export async function followCnames(host: string, resolveCname: CnameResolver): Promise<CnameChain> {
+async function followCnames(host: string, resolveCname: CnameResolver): Promise<CnameChain> {
   const names = [host];
   for (let hop = 0; hop < MAX_CNAME_HOPS; hop++) {
     let next: string | undefined;

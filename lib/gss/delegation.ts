@@ -8,7 +8,7 @@ import { debug } from '../util/debug';
  * and the server has no credentials to act with. This looks at the TGT in a FILE credential
  * cache, the only kind readable without GSS, and warns once per cache content.
  */
-export const NOT_DELEGABLE_WARNING = 'AXIOS_KERBEROS_NOT_DELEGABLE';
+const NOT_DELEGABLE_WARNING = 'AXIOS_KERBEROS_NOT_DELEGABLE';
 
 // RFC 4120 section 5.3 TicketFlags bit 1, as MIT stores it in a ccache (krb5.h TKT_FLG_FORWARDABLE).
 const FORWARDABLE = 0x40000000;

@@ -38,7 +38,7 @@ export function createRequestInterceptor(ctx: PluginContext) {
  * From the first send that carries a token of ours on, the plugin follows the exchange's
  * redirects itself, hop by hop.
  */
-export async function beforeSend(
+async function beforeSend(
   ctx: PluginContext,
   config: InternalAxiosRequestConfig,
   requestOptions: KerberosRequestOptions,
