@@ -12,7 +12,6 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { messageOf } from '../dist/errors/message.js';
 import { countAccessLog, per1000 } from './lib/access-log.mjs';
 import { curlContender, curlVersion, pythonContender } from './lib/external.mjs';
 import { describeMachine, idleEventLoopP99Ms } from './lib/machine.mjs';
@@ -301,6 +300,6 @@ function describeLine({ machine: m, durationSeconds }) {
 }
 
 main().catch((error) => {
-  console.error(`bench: ${messageOf(error)}`);
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 });

@@ -4,7 +4,6 @@
 import axios from 'axios';
 import kerberos from 'kerberos';
 import { kerberosAuth } from 'axios-kerberos';
-import { messageOf } from '../../dist/errors/message.js';
 import { nowNs } from './stats.mjs';
 
 const SPN = 'HTTP@localhost';
@@ -61,7 +60,7 @@ async function timedSend(send, url, batch, index) {
     await send(url);
   } catch (error) {
     batch.errors++;
-    batch.firstError ??= messageOf(error);
+    batch.firstError ??= error instanceof Error ? error.message : String(error);
   }
   batch.latenciesMs[index] = (nowNs() - started) / 1e6;
 }
