@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# render.sh - sourced by realm.sh, ad-realm.sh and heimdal.sh: fills the configuration
+# render.sh - sourced by realm.sh, ad-realm.sh, heimdal.sh and squid.sh: fills the configuration
 # templates of scripts/templates/.
 #
 #   render TEMPLATE OUT NAME=VALUE [NAME=VALUE ...]
