@@ -2,7 +2,7 @@
 // under the realm's environment (scripts/with-realm.sh), then
 // `node bench/profile.mjs --summary FILE.cpuprofile` prints where the self time went, grouped by
 // package and file. NAME: plugin-pre, hand (token per request, /negotiate/), s-plugin, s-hand
-// (session cookie, /session/). 16 requests in flight, after a warm-up.
+// (session cookie, /session/). 16 requests in flight (IN_FLIGHT=64 for more), after a warm-up.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import axios from 'axios';
@@ -72,8 +72,9 @@ async function main() {
   const agent = new http.Agent({ keepAlive: true });
   const c = contender(first, agent);
   const url = `${process.env.HTTP_URL}/${c.path}/?c=prof-${first}&p=prof`;
-  await runNodeBatch(c.send, url, 200, 16);
-  const batch = await runNodeBatch(c.send, url, Number(second ?? 3000), 16);
+  const inFlight = Number(process.env.IN_FLIGHT ?? 16);
+  await runNodeBatch(c.send, url, 200, inFlight);
+  const batch = await runNodeBatch(c.send, url, Number(second ?? 3000), inFlight);
   console.log(
     `${first}: ${(batch.latenciesMs.length / batch.seconds).toFixed(0)} req/s, ` +
       `${(batch.cpuMicros / batch.latenciesMs.length).toFixed(0)} CPU µs/req, ${batch.errors} errors`,

@@ -55,7 +55,9 @@ const contenders = [
 const url = `${process.env.HTTP_URL}/negotiate/`;
 
 async function phase(label, inFlight, count) {
-  const per = new Map(contenders.map((c) => [c.name, { rps: [], cpu: [], inits: 0, requests: 0, errors: 0 }]));
+  const per = new Map(
+    contenders.map((c) => [c.name, { rps: [], cpu: [], inits: 0, requests: 0, errors: 0, firstError: undefined }]),
+  );
   for (let round = 0; round < rounds; round++) {
     const start = round % contenders.length;
     for (const c of [...contenders.slice(start), ...contenders.slice(0, start)]) {
@@ -69,6 +71,7 @@ async function phase(label, inFlight, count) {
       r.inits += inits - before;
       r.requests += count;
       r.errors += result.errors;
+      r.firstError ??= result.firstError;
     }
   }
   const hand = per.get('hand').rps;
@@ -92,6 +95,7 @@ async function phase(label, inFlight, count) {
         ` ${(r.inits / r.requests).toFixed(3).padStart(10)} ${String(r.errors).padStart(7)}`,
     );
   }
+  for (const [name, r] of per) if (r.firstError !== undefined) console.log(`${name}: first error: ${r.firstError}`);
 }
 
 console.log(
