@@ -60,6 +60,16 @@ describe('runCli: flags, help and exit codes', () => {
     }
   });
 
+  it('does not echo a long -H value without a colon (a pasted credential)', async () => {
+    const io = captureIo();
+    const token = 'YIIGhgYGKwYBBQUCoIIGejCCBnagMDAuBgkqhkiC9xIBAgIGCSqGSIb3EgECAgYKKwYBBAGCNwICHgYKKwYBBAGCNwICCg';
+    await expect(
+      runCli(argv('get', 'http://localhost/', '-H', `Authorization Negotiate ${token}`), io, fakeDeps),
+    ).resolves.toBe(2);
+    expect(io.err()).toMatch(/--header <header>' argument <\d+ bytes, not shown> is invalid/);
+    expect(io.err()).not.toContain(token.slice(0, 16));
+  });
+
   it('prints the overview to standard error and exits 2 without a command', async () => {
     const io = captureIo();
     await expect(runCli(argv(), io)).resolves.toBe(2);

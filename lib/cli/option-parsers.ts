@@ -21,7 +21,10 @@ export function collectHeader(value: string, previous: [string, string][] = []):
   const colon = value.indexOf(':');
   const name = colon === -1 ? '' : value.slice(0, colon).trim();
   if (!HTTP_TOKEN.test(name)) {
-    throw new UsageError(`option '-H, --header <header>' argument '${value}' is invalid: expected 'Name: value'.`);
+    // The argument is echoed only while it is short: a long one may be a credential pasted
+    // without its colon (`-H "Authorization Negotiate YII..."`).
+    const shown = value.length <= 32 ? `'${value}'` : `<${Buffer.byteLength(value)} bytes, not shown>`;
+    throw new UsageError(`option '-H, --header <header>' argument ${shown} is invalid: expected 'Name: value'.`);
   }
   return [...previous, [name, value.slice(colon + 1).trim()]];
 }
