@@ -37,6 +37,12 @@ export interface GssRule {
 // 4. SSPI's words on Windows, tied to the SSPI call the addon names: no rule above matches
 //    them, and after the general rules they do not become `adviceFor()`'s general advice.
 
+/**
+ * MIT's words when a Heimdal KDC refuses a name: no principal is named, so an unknown SPN and a
+ * realm with no trust path read the same (doctor tells them apart with krb5.conf).
+ */
+export const NAMELESS_NOT_FOUND = /(?:^|: )Server not found in Kerberos database/;
+
 const LOWER_CASE_REALM = {
   code: 'ERR_KERBEROS_WRONG_REALM',
   cause: 'the realm krb5.conf maps the host to is written in lower case',
@@ -163,7 +169,7 @@ const HEIMDAL_RULES: readonly GssRule[] = [
     // MIT's client against a Heimdal KDC names no principal, for an unknown SPN and for a
     // realm it has no trust to alike (Heimdal's KDC sends no text MIT would quote).
     code: 'ERR_KERBEROS_UNKNOWN_SPN',
-    pattern: /(?:^|: )Server not found in Kerberos database/,
+    pattern: NAMELESS_NOT_FOUND,
     fix: `the KDC does not know the service principal {spn}, or (Active Directory) finds it on two accounts: check the URL host is the name the service is registered under, or set the \`spn\` option; if krb5.conf maps the host to another realm ([domain_realm]), your realm has no trust path there${DUPLICATE_SPN}`,
   },
   {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { isNtlmToken } from '../../core/ntlm';
 import { LARGE_TOKEN_CHARS } from '../../core/token-size';
-import { classifyGssError } from '../../errors/classify';
+import { classifyGssError, NAMELESS_NOT_FOUND } from '../../errors/classify';
 import { messageOf } from '../../errors/message';
 import type { GssContextOptions, GssProvider } from '../../gss/provider';
 import { learnSpnegoCause } from '../../gss/spnego-cause';
@@ -30,9 +30,6 @@ export interface ServiceTicketInput {
 // A name that does not exist (getaddrinfo's EAI_NONAME, as Node names it), not a DNS outage.
 const NO_SUCH_HOST = new Set(['ENOTFOUND', 'ENODATA']);
 
-// MIT's words when a Heimdal KDC refuses a name: no principal is named, so an unknown SPN and a
-// realm with no trust path read the same. krb5.conf, which doctor reads, tells them apart.
-const NAMELESS_NOT_FOUND = /(?:^|: )Server not found in Kerberos database/;
 
 /**
  * Check 4: can GSS get a service ticket for the SPN and produce the first token? This is
