@@ -4,7 +4,9 @@
 // package and file. NAME: plugin-pre, hand (token per request, /negotiate/), s-plugin, s-hand
 // (session cookie, /session/). 16 requests in flight (IN_FLIGHT=64 for more), after a warm-up.
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import axios from 'axios';
 import { kerberosAuth } from 'axios-kerberos';
 import { handWrittenGet, runNodeBatch } from './lib/node-contenders.mjs';
@@ -21,7 +23,8 @@ function contender(name, agent) {
     const api = axios.create({ httpAgent: agent });
     return { path: 'negotiate', send: (url) => handWrittenGet(api, url) };
   }
-  const found = createSessionContenders(agent, '/tmp').find((c) => c.name === name);
+  // A folder of its own for curl's cookie jar, which the session contenders create.
+  const found = createSessionContenders(agent, mkdtempSync(join(tmpdir(), 'ak-profile-'))).find((c) => c.name === name);
   if (found === undefined || found.send === undefined) throw new Error(`unknown contender ${name}`);
   return found;
 }

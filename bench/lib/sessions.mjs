@@ -79,11 +79,6 @@ async function phase(name, contenders, { rounds, batch }, inFlight, log) {
   return new Map([...records].map(([n, r]) => [n, { ...summarize(r), firstError: r.firstError }]));
 }
 
-/** Access-log counts for one contender, optionally one phase, since line `from`. */
-function counts(file, contender) {
-  return countAccessLog(file)[contender] ?? { ok: 0, unauthorized: 0, withToken: 0 };
-}
-
 /**
  * Session expiry: the plugin on its session, then the server's session key rotated (graceful
  * reload), then `after` more requests, sequential or `inFlight` at once. Returns the 401s and
@@ -115,8 +110,10 @@ export async function runSessions(plan, contenders, log) {
   const sequential = await phase('s-seq', contenders, plan.sequential, 1, log);
   const inFlight16 = await phase('s-c16', contenders, plan.inFlight16, 16, log);
   const expiries = [await expiry(1, log), await expiry(16, log)];
+  // The log is read once, then looked up per contender.
+  const logged = countAccessLog(process.env.ACCESS_LOG);
   const access = {};
-  for (const c of contenders) access[c.name] = counts(process.env.ACCESS_LOG, c.name);
+  for (const c of contenders) access[c.name] = logged[c.name] ?? { ok: 0, unauthorized: 0, withToken: 0 };
   return { sequential, inFlight16, expiries, access };
 }
 
