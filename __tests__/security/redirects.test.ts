@@ -367,6 +367,18 @@ describe.each<Adapter>(['http', 'fetch'])('redirects with the %s adapter', (adap
       expect(a.requests.map((r) => r.headers['x-caller-hook'])).toEqual([undefined, 'ran']);
     });
 
+    it("shows the caller's beforeRedirect no token of ours in the redirected request", async () => {
+      const a = await serve('127.0.0.1', oldToNew());
+      const { api } = client({ hosts: '127.0.0.1' });
+      const seen: unknown[] = [];
+      await api.get(`${a.url}/old`, {
+        beforeRedirect: (_options, _response, request) => void seen.push((request as { headers?: unknown }).headers),
+      });
+      expect(seen).toHaveLength(1);
+      expect(JSON.stringify(seen)).not.toContain(negotiateToken(a.requests[0]!)!);
+      expect(seen[0]).toMatchObject({ Authorization: 'Negotiate [redacted]' });
+    });
+
     it("applies the caller's validateStatus to the final hop", async () => {
       const a = await serve(
         '127.0.0.1',

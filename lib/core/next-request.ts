@@ -10,6 +10,7 @@ import { abortable } from './timers';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY } from './party';
 import { takeOffSession } from './session';
+import { redactConfig } from './redact';
 import { type Exchange, RequestState, setState } from './state';
 
 // The requests the response interceptor sends after a response: the same hop again with a
@@ -156,6 +157,9 @@ export async function followRedirect(
   }
   takeOffSession(next.headers, state.session);
   toHop(next, config, from, to, toGet ? 'GET' : method, exchange);
+  // The caller's hook is shown the request that was redirected: our spent token and session
+  // cookie are redacted first, as in every config that reaches the caller.
+  redactConfig(config);
   callBeforeRedirect(exchange, next, response, from, method);
   if (debug.enabled) debug('%d from %s: following to %s', response.status, from.origin, to.origin);
   exchange.redirects++;
