@@ -24,6 +24,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env-files.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 # shellcheck source=scripts/render.sh
 source "$(dirname "${BASH_SOURCE[0]}")/render.sh"
+# shellcheck source=scripts/procs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 readonly ROOT
@@ -169,13 +171,7 @@ heimdal_env() {
     KRB5_CONFIG="$1/krb5.conf")
 }
 
-pid_of_kdc() {
-  local d=$1 pid
-  [[ -s ${d}/kdc.pid ]] || return 1
-  pid=$(<"${d}/kdc.pid")
-  [[ ${pid} =~ ^[0-9]+$ && -e /proc/${pid} && $(<"/proc/${pid}/comm") == kdc ]] || return 1
-  printf '%s\n' "${pid}"
-}
+pid_of_kdc() { live_pid "$1/kdc.pid" kdc; }
 
 up() {
   local d=$1
@@ -206,8 +202,8 @@ up() {
   echo $! >"${d}/kdc.pid"
   local i
   for ((i = 0; i < 100; i++)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null && break
-    [[ -e /proc/$(<"${d}/kdc.pid") ]] || { cat "${d}/kdc.out" >&2; die "the KDC did not start"; }
+    tcp_open "${port}" && break
+    pid_alive "$(<"${d}/kdc.pid")" || { cat "${d}/kdc.out" >&2; die "the KDC did not start"; }
     sleep 0.1
   done
   (umask 077 && printf '%s\n' "${ALICE_PASSWORD}" |
@@ -225,18 +221,14 @@ up() {
 }
 
 down() {
-  local d=$1 purge=${2:-} pid child i
+  local d=$1 purge=${2:-} pid child
   if [[ -d ${d} ]] && pid=$(pid_of_kdc "${d}"); then
     # The KDC forks listeners; they are its children and leave with it, but are checked too.
     local children
     children=$(pgrep -P "${pid}" || true)
-    kill "${pid}" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-      [[ -e /proc/${pid} ]] || break
-      sleep 0.1
-    done
+    stop_pid kdc "${pid}" TERM
     for child in ${children}; do
-      if [[ -e /proc/${child} && $(<"/proc/${child}/comm") == kdc ]]; then kill "${child}" 2>/dev/null || true; fi
+      if pid_is "${child}" kdc; then kill "${child}" 2>/dev/null || true; fi
     done
   fi
   rm -f "${d}/kdc.pid"

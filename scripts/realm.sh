@@ -21,7 +21,8 @@
 # Everything (configs, database, keytabs, caches, logs, pid files) lives in
 # DIR; nothing is written to /etc and nothing listens outside 127.0.0.1. The
 # configuration files and CGI scripts come from scripts/templates/ (filled by
-# render.sh), the ports from ports.sh, DIR/env and DIR/env.json from env-files.sh.
+# render.sh), the ports from ports.sh, DIR/env and DIR/env.json from env-files.sh, the
+# process helpers (pid checks, stop, krb5 environment) from procs.sh.
 # Progress goes to stderr so that `up`'s stdout is exactly the env file.
 #
 # Tunables (environment):
@@ -42,6 +43,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env-files.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 # shellcheck source=scripts/render.sh
 source "$(dirname "${BASH_SOURCE[0]}")/render.sh"
+# shellcheck source=scripts/procs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
 # scripts/ad-realm.sh sources this file for its Apache set-up and helpers; it names its
 # own realm (readonly REALM) first, and `main` only runs when this file is executed.
@@ -73,38 +76,6 @@ abs_dir() { realpath -m -- "$1"; }
 
 is_root() { [[ ${EUID} -eq 0 ]]; }
 
-# Only loopback services run, so a simple "is this process alive and not a
-# zombie" check is enough. Zombies count as dead: when the caller's PID 1 does
-# not reap orphans (some containers), `kill -0` keeps succeeding on them.
-pid_alive() {
-  local pid=$1 state
-  [[ -n ${pid} && -e /proc/${pid} ]] || return 1
-  state=$(awk '{print $3}' "/proc/${pid}/stat" 2>/dev/null) || return 1
-  [[ ${state} != Z ]]
-}
-
-# Read a pid file and print the pid only if that process is still ours:
-# the command name must match so a recycled pid is never signalled.
-live_pid() {
-  local file=$1 comm=$2 pid
-  [[ -s ${file} ]] || return 1
-  pid=$(<"${file}")
-  [[ ${pid} =~ ^[0-9]+$ ]] || return 1
-  pid_alive "${pid}" || return 1
-  [[ $(<"/proc/${pid}/comm") == "${comm}" ]] || return 1
-  printf '%s\n' "${pid}"
-}
-
-# Wait (bounded) for a pid to disappear; returns 1 on timeout.
-wait_gone() {
-  local pid=$1 tenths=$2 i
-  for ((i = 0; i < tenths; i++)); do
-    pid_alive "${pid}" || return 0
-    sleep 0.1
-  done
-  ! pid_alive "${pid}"
-}
-
 tail_log() {
   local f
   for f in "$@"; do
@@ -113,9 +84,6 @@ tail_log() {
     tail -n 20 "${f}" >&2
   done
 }
-
-# True if something accepts TCP connections on 127.0.0.1:$1.
-tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Apache's children run as www-data; a 0700 parent (mktemp -d) makes every
 # file below it unreachable: static files then give 403, and mod_auth_gssapi
@@ -143,26 +111,6 @@ make_traversable() {
 # Give a path to www-data when running as root (Apache children run as it).
 give_to_www() {
   if is_root; then chown "${WWW_USER}:${WWW_USER}" "$@"; fi
-}
-
-# krb5 tools, always pointed at this realm only (never /etc/krb5.conf).
-# `env -i` keeps a caller's KRB5CCNAME/KRB5_TRACE etc. from leaking in.
-# Sets the array KRB_ENV (an `env` command prefix) so that it can also be
-# used for background jobs: `"${KRB_ENV[@]}" cmd &` makes $! the pid of cmd
-# itself (env and setsid exec), whereas backgrounding a shell function
-# would give the pid of a subshell.
-krb_env_prefix() {
-  local d=$1
-  KRB_ENV=(env -i PATH="/usr/sbin:/usr/bin:/sbin:/bin" LANG=C
-    KRB5_CONFIG="${d}/krb5.conf" KRB5_KDC_PROFILE="${d}/kdc.conf"
-    KRB5RCACHEDIR="${d}/rcache-client")
-}
-
-krb_env() {
-  local d=$1
-  shift
-  krb_env_prefix "${d}"
-  "${KRB_ENV[@]}" "$@"
 }
 
 kadmin_q() {
@@ -343,15 +291,6 @@ start_kdc() {
   done
   tail_log "${d}/kdc.stderr.log" "${d}/kdc.log"
   die "KDC did not start listening on 127.0.0.1:${port}"
-}
-
-stop_pid() {
-  local name=$1 pid=$2 first_sig=$3
-  kill "-${first_sig}" "${pid}" 2>/dev/null || true
-  wait_gone "${pid}" "${STOP_WAIT}" && return 0
-  log "${name} (pid ${pid}) still running after SIG${first_sig}; sending SIGKILL"
-  kill -KILL "${pid}" 2>/dev/null || true
-  wait_gone "${pid}" 20 || die "could not stop ${name} (pid ${pid})"
 }
 
 stop_kdc() {

@@ -17,6 +17,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env-files.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 # shellcheck source=scripts/render.sh
 source "$(dirname "${BASH_SOURCE[0]}")/render.sh"
+# shellcheck source=scripts/procs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
 REALM=AK.TEST
 PROXY_HOST=proxy.localhost
@@ -26,15 +28,6 @@ log() { printf 'squid: %s\n' "$*" >&2; }
 die() {
   printf 'squid: error: %s\n' "$*" >&2
   exit 1
-}
-
-tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-krb() {
-  local r=$1
-  shift
-  env -i PATH="/usr/sbin:/usr/bin:/sbin:/bin" LANG=C KRB5_CONFIG="${r}/krb5.conf" \
-    KRB5_KDC_PROFILE="${r}/kdc.conf" "$@"
 }
 
 write_conf() {
@@ -91,8 +84,8 @@ cmd_up() {
   rm -rf "${s}"
   mkdir -p "${s}/rcache"
   # A principal of its own for the proxy; -norandkey so a re-run keeps the key the KDC has.
-  krb "${r}" kadmin.local -r "${REALM}" -q "addprinc -randkey HTTP/${PROXY_HOST}@${REALM}" >>"${s}/kadmin.out" 2>&1 || true
-  krb "${r}" kadmin.local -r "${REALM}" -q "ktadd -norandkey -k ${s}/proxy.keytab HTTP/${PROXY_HOST}@${REALM}" \
+  krb_env "${r}" kadmin.local -r "${REALM}" -q "addprinc -randkey HTTP/${PROXY_HOST}@${REALM}" >>"${s}/kadmin.out" 2>&1 || true
+  krb_env "${r}" kadmin.local -r "${REALM}" -q "ktadd -norandkey -k ${s}/proxy.keytab HTTP/${PROXY_HOST}@${REALM}" \
     >>"${s}/kadmin.out" 2>&1 || die "kadmin.local could not export the proxy's key (see ${s}/kadmin.out)"
   make_tls "${s}/tls"
   port=$(pick_ports 1) || die "could not pick a free port"
@@ -100,14 +93,15 @@ cmd_up() {
   : >"${s}/access.log"
   : >"${s}/cache.log"
   if [[ ${EUID} -eq 0 ]]; then chown -R proxy:proxy "${s}"; fi
-  # The helper inherits Squid's environment: the realm's krb5.conf and a replay cache it can write.
-  env -i PATH="/usr/sbin:/usr/bin:/sbin:/bin" LANG=C KRB5_CONFIG="${r}/krb5.conf" \
-    KRB5RCACHEDIR="${s}/rcache" setsid squid -N -f "${s}/squid.conf" >"${s}/squid.stdout" 2>&1 &
+  # The helper inherits Squid's environment: the realm's krb5.conf and a replay cache it can
+  # write (env takes the last KRB5RCACHEDIR given).
+  krb_env_prefix "${r}"
+  "${KRB_ENV[@]}" KRB5RCACHEDIR="${s}/rcache" setsid squid -N -f "${s}/squid.conf" >"${s}/squid.stdout" 2>&1 &
   pid=$!
   echo "${pid}" >"${s}/squid.run.pid"
   for ((i = 0; i < 100; i++)); do
     tcp_open "${port}" && break
-    kill -0 "${pid}" 2>/dev/null || { tail -n 20 "${s}/cache.log" "${s}/squid.stdout" >&2; die "squid exited"; }
+    pid_alive "${pid}" || { tail -n 20 "${s}/cache.log" "${s}/squid.stdout" >&2; die "squid exited"; }
     sleep 0.1
   done
   tcp_open "${port}" || die "squid did not listen on 127.0.0.1:${port}"
@@ -117,18 +111,13 @@ cmd_up() {
 }
 
 cmd_down() {
-  local r s pid i
+  local r s pid
   r=$(realpath -m -- "$1")
   s="${r}/squid"
   [[ -f ${s}/squid.run.pid ]] || return 0
-  pid=$(<"${s}/squid.run.pid")
-  if kill -0 "${pid}" 2>/dev/null; then
-    kill -TERM "${pid}" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-      kill -0 "${pid}" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "${pid}" 2>/dev/null && kill -KILL "${pid}" 2>/dev/null
+  # Only a pid that is still squid is signalled: the file may outlive it and the pid be reused.
+  if pid=$(live_pid "${s}/squid.run.pid" squid); then
+    stop_pid squid "${pid}" TERM
   fi
   rm -f "${s}/squid.run.pid"
   log "down"
