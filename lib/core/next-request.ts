@@ -9,7 +9,7 @@ import { requestUrl, responseUrl } from './request-url';
 import { abortable } from './timers';
 import { Negotiation } from './negotiation';
 import { ORIGIN, type Party, PROXY } from './party';
-import { takeOffSession } from './session';
+import { takeOffCredentials } from './session';
 import { redactConfig } from './redact';
 import { type Exchange, RequestState, setState } from './state';
 
@@ -152,10 +152,7 @@ export async function followRedirect(
   const next = nextConfig(config, exchange);
   // Our tokens and session cookies were for the hop before: tokens are spent, and the next
   // hop gets what its own URL may receive from the request interceptor.
-  for (const party of [ORIGIN, PROXY]) {
-    if (state.negotiation(party) !== undefined) next.headers.delete(party.authorizationHeader);
-  }
-  takeOffSession(next.headers, state.session);
+  takeOffCredentials(next.headers, state);
   toHop(next, config, from, to, toGet ? 'GET' : method, exchange);
   // The caller's hook is shown the request that was redirected: our spent token and session
   // cookie are redacted first, as in every config that reaches the caller.

@@ -7,6 +7,7 @@ import { type AnyAxiosHeaders, own } from './config';
 import { isReplayable } from './replayable-body';
 import { responseUrl } from './request-url';
 import type { Negotiation } from './negotiation';
+import { ORIGIN, PROXY } from './party';
 import type { Exchange, RequestState } from './state';
 
 /**
@@ -355,6 +356,14 @@ export function takeOffSession(headers: AnyAxiosHeaders, sent: SessionSend | und
   if (sent?.via !== 'store') return;
   if (sent.callerCookie === undefined) headers.delete('Cookie');
   else headers.set('Cookie', sent.callerCookie);
+}
+
+/** Takes every credential of ours that `state`'s send carried off `headers`: tokens and session. */
+export function takeOffCredentials(headers: AnyAxiosHeaders, state: RequestState): void {
+  for (const party of [ORIGIN, PROXY]) {
+    if (state.negotiation(party) !== undefined) headers.delete(party.authorizationHeader);
+  }
+  takeOffSession(headers, state.session);
 }
 
 /** The caller's own cookie jar (axios-cookiejar-support's `jar`), if we can read it synchronously. */

@@ -8,7 +8,7 @@ import { Negotiation } from '../core/negotiation';
 import { callerRoute, pinProxy, proxyFor } from '../core/env-proxy';
 import { ORIGIN, PROXY } from '../core/party';
 import { planProxy, planRequest } from '../core/plan';
-import { takeOffSession } from '../core/session';
+import { takeOffCredentials } from '../core/session';
 import { Exchange, RequestState, setState, stateOf } from '../core/state';
 import { routeThroughTunnel } from '../core/tunnel-agent';
 import { debug } from '../util/debug';
@@ -79,12 +79,7 @@ function newExchange(
   previous: RequestState | undefined,
   url: URL | undefined,
 ): RequestState {
-  if (previous !== undefined) {
-    for (const party of [ORIGIN, PROXY]) {
-      if (previous.negotiation(party) !== undefined) config.headers.delete(party.authorizationHeader);
-    }
-    takeOffSession(config.headers, previous.session);
-  }
+  if (previous !== undefined) takeOffCredentials(config.headers, previous);
   return setState(config, new RequestState(new Exchange(config, previous?.exchange, url)));
 }
 
