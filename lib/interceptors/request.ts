@@ -4,10 +4,10 @@ import { callerAuthorizes, callerAuthorizesProxy } from '../core/caller-auth';
 import { own } from '../core/config';
 import { requestUrl } from '../core/request-url';
 import { abortable } from '../core/timers';
-import { Negotiation } from '../core/negotiation';
+import { Negotiation, type TokenSource } from '../core/negotiation';
 import { callerRoute, pinProxy, proxyFor } from '../core/env-proxy';
-import { ORIGIN, PROXY } from '../core/party';
-import { planProxy, planRequest } from '../core/plan';
+import { ORIGIN, type Party, PROXY } from '../core/party';
+import { planProxy, planRequest, type RequestPlan } from '../core/plan';
 import { takeOffCredentials } from '../core/session';
 import { Exchange, RequestState, setState, stateOf } from '../core/state';
 import { routeThroughTunnel } from '../core/tunnel-agent';
@@ -132,9 +132,21 @@ async function signForOrigin(
   // A request that leads the first handshake with a session server mints no spare token:
   // the next requests will go on the session.
   const pool = ctx.sessions.leads(state, url) ? undefined : ctx.pool;
+  await sign(ctx, config, state, ORIGIN, plan, pool);
+}
+
+/** Mints (or takes a spare) token for `party` and puts it on the request. */
+async function sign(
+  ctx: PluginContext,
+  config: InternalAxiosRequestConfig,
+  state: RequestState,
+  party: Party,
+  plan: RequestPlan,
+  pool: TokenSource | undefined,
+): Promise<void> {
   const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, pool), config);
-  config.headers.set(ORIGIN.authorizationHeader, `Negotiate ${token}`);
-  state.origin = negotiation;
+  config.headers.set(party.authorizationHeader, `Negotiate ${token}`);
+  state.setNegotiation(party, negotiation);
 }
 
 /** Whether `planRequest` could decide to send a token up front; a cheap pre-check of it. */
@@ -164,9 +176,7 @@ async function signForProxy(
   // send every hop through it, and each hop gets the proxy of its own URL (callerRoute).
   if (pinProxy(config, proxyUrl)) state.exchange.followsRedirects = true;
   if (!plan.preemptive) return;
-  const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, ctx.pool), config);
-  config.headers.set(PROXY.authorizationHeader, `Negotiate ${token}`);
-  state.proxy = negotiation;
+  await sign(ctx, config, state, PROXY, plan, ctx.pool);
 }
 
 /**
