@@ -30,7 +30,6 @@ export interface ServiceTicketInput {
 // A name that does not exist (getaddrinfo's EAI_NONAME, as Node names it), not a DNS outage.
 const NO_SUCH_HOST = new Set(['ENOTFOUND', 'ENODATA']);
 
-
 /**
  * Check 4: can GSS get a service ticket for the SPN and produce the first token? This is
  * the KDC round trip every request needs, done once here without sending anything, so a
