@@ -173,7 +173,11 @@ describe('redirect hops through proxies from the environment', () => {
     return { port, connects };
   }
 
-  it("sends an https hop through HTTPS_PROXY's tunnel, not through the proxy of the first URL", async () => {
+  /**
+   * HTTP_PROXY answers a 302 to an https URL, HTTPS_PROXY refuses every CONNECT: one request
+   * goes through each, and the caller gets the 403. Returns HTTPS_PROXY to check its CONNECT.
+   */
+  async function redirectToHttpsProxy(options: Partial<KerberosAuthOptions> = {}) {
     const httpProxy = await startServer((_request, response) =>
       response.writeHead(302, { Location: 'https://origin.example/next' }).end(),
     );
@@ -182,27 +186,22 @@ describe('redirect hops through proxies from the environment', () => {
     process.env.HTTP_PROXY = httpProxy.url;
     process.env.HTTPS_PROXY = `http://127.0.0.2:${httpsProxy.port}`;
     const api = axios.create();
-    createPlugin(resolveOptions({ proxies: ['127.0.0.1', '127.0.0.2'] }), new FakeGss(), 'linux').install(api);
+    const resolved = resolveOptions({ proxies: ['127.0.0.1', '127.0.0.2'], ...options });
+    createPlugin(resolved, new FakeGss(), 'linux').install(api);
     await expect(api.get('http://origin.example/start')).rejects.toMatchObject({ response: { status: 403 } });
     expect(httpProxy.requests).toHaveLength(1);
+    return httpsProxy;
+  }
+
+  it("sends an https hop through HTTPS_PROXY's tunnel, not through the proxy of the first URL", async () => {
+    const httpsProxy = await redirectToHttpsProxy();
     expect(httpsProxy.connects.map(token)).toEqual([expect.objectContaining({ spn: 'HTTP@127.0.0.2' })]);
   });
 
   // No token went out, but the environment proxy is pinned for the first URL: axios must not
   // follow the redirect through it.
   it('routes the hops of a request whose proxy token waits for a 407 too', async () => {
-    const httpProxy = await startServer((_request, response) =>
-      response.writeHead(302, { Location: 'https://origin.example/next' }).end(),
-    );
-    cleanups.push(() => httpProxy.close());
-    const httpsProxy = await startConnectProxy('127.0.0.2');
-    process.env.HTTP_PROXY = httpProxy.url;
-    process.env.HTTPS_PROXY = `http://127.0.0.2:${httpsProxy.port}`;
-    const api = axios.create();
-    const options = resolveOptions({ proxies: ['127.0.0.1', '127.0.0.2'], preemptive: false });
-    createPlugin(options, new FakeGss(), 'linux').install(api);
-    await expect(api.get('http://origin.example/start')).rejects.toMatchObject({ response: { status: 403 } });
-    expect(httpProxy.requests).toHaveLength(1);
+    const httpsProxy = await redirectToHttpsProxy({ preemptive: false });
     expect(httpsProxy.connects).toEqual([undefined]);
   });
 

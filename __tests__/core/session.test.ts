@@ -27,6 +27,36 @@ function client(server: TestServer, options: KerberosAuthOptions, gss = new Fake
   return { api, gss, handle };
 }
 
+/**
+ * A session site and a client whose token takes a moment to make, so that concurrent requests
+ * race on the handshake.
+ */
+async function racingSession() {
+  const acceptor = sessionAcceptor();
+  const server = await serve(acceptor.handler);
+  const gss = new FakeGss();
+  gss.delayMs = 5;
+  const { api } = client(server, { hosts: '127.0.0.1', session: true }, gss);
+  return { acceptor, server, api };
+}
+
+/**
+ * A session site that, once `startFailing()` was called, answers every request 500 with a
+ * renewed session cookie.
+ */
+async function sessionSiteThatFails() {
+  const acceptor = sessionAcceptor();
+  let fail = false;
+  const server = await serve((req, res) => {
+    if (fail) res.writeHead(500, { 'Set-Cookie': 'hadoop.auth=renewed-secret; Path=/' }).end('boom');
+    else acceptor.handler(req, res);
+  });
+  const startFailing = () => {
+    fail = true;
+  };
+  return { acceptor, server, startFailing };
+}
+
 async function sequentially(count: number, request: () => Promise<unknown>): Promise<void> {
   for (let i = 0; i < count; i++) await request();
 }
@@ -100,11 +130,7 @@ describe('session: true', () => {
   });
 
   it('renews an expired session once when 16 requests on it meet the 401 together', async () => {
-    const acceptor = sessionAcceptor();
-    const server = await serve(acceptor.handler);
-    const gss = new FakeGss();
-    gss.delayMs = 5;
-    const { api } = client(server, { hosts: '127.0.0.1', session: true }, gss);
+    const { acceptor, server, api } = await racingSession();
     await api.get('/x');
     acceptor.expire();
     const responses = await Promise.all(Array.from({ length: 16 }, () => api.get('/x', { data: 'body' })));
@@ -131,12 +157,7 @@ describe('session: true', () => {
       otherAxios = (require('axios') as { default: typeof axios }).default;
     });
     expect(otherAxios.AxiosHeaders).not.toBe(axios.AxiosHeaders);
-    const acceptor = sessionAcceptor();
-    let fail = false;
-    const server = await serve((req, res) => {
-      if (fail) res.writeHead(500, { 'Set-Cookie': 'hadoop.auth=renewed-secret; Path=/' }).end('boom');
-      else acceptor.handler(req, res);
-    });
+    const { acceptor, server, startFailing } = await sessionSiteThatFails();
     const api = otherAxios.create({ baseURL: server.url });
     createPlugin(resolveOptions({ hosts: '127.0.0.1', session: true }), new FakeGss()).install(api);
     await api.get('/x');
@@ -146,7 +167,7 @@ describe('session: true', () => {
     const renewal = server.requests.find((r, i) => i > 0 && negotiateToken(r) !== undefined)!;
     expect(renewal.headers.cookie).toBeUndefined();
     expect(acceptor.stats.tokens).toBe(2);
-    fail = true;
+    startFailing();
     const error = await rejectionOf(api.get('/x'));
     const cookie = server.requests.at(-1)!.headers.cookie!;
     expect(leaks(error, [cookie, 'renewed-secret'])).toEqual([]);
@@ -262,11 +283,7 @@ describe('session: true', () => {
   });
 
   it('costs a handful of tokens, not one per request, when 16 requests race on the first handshake', async () => {
-    const acceptor = sessionAcceptor();
-    const server = await serve(acceptor.handler);
-    const gss = new FakeGss();
-    gss.delayMs = 5;
-    const { api } = client(server, { hosts: '127.0.0.1', session: true }, gss);
+    const { acceptor, api } = await racingSession();
     const responses = await Promise.all(Array.from({ length: 16 }, () => api.get('/x')));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(acceptor.stats.tokens).toBeLessThanOrEqual(2);
@@ -274,15 +291,10 @@ describe('session: true', () => {
   });
 
   it('keeps session cookies out of errors', async () => {
-    let fail = false;
-    const acceptor = sessionAcceptor();
-    const server = await serve((req, res) => {
-      if (fail) res.writeHead(500, { 'Set-Cookie': 'hadoop.auth=renewed-secret; Path=/' }).end('boom');
-      else acceptor.handler(req, res);
-    });
+    const { server, startFailing } = await sessionSiteThatFails();
     const { api } = client(server, { hosts: '127.0.0.1', session: true });
     await api.get('/x');
-    fail = true;
+    startFailing();
     const error = await rejectionOf(api.get('/x'));
     const cookie = server.requests[1]!.headers.cookie!;
     expect(cookie).toMatch(/^hadoop\.auth=/);

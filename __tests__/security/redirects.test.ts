@@ -74,6 +74,19 @@ function publicSite(route: (request: RecordedRequest) => Answer): Handler {
   };
 }
 
+/**
+ * Serves B (`bHandler`) on 127.0.0.2, then A on 127.0.0.1: an `aSite` that answers every
+ * request `status` with `Location: <B><path>`.
+ */
+async function aRedirectingToB(bHandler: Handler, aSite = publicSite, path = '/landing', status = 302) {
+  const b = await serve('127.0.0.2', bHandler);
+  const a = await serve(
+    '127.0.0.1',
+    aSite(() => ({ status, headers: { Location: `${b.url}${path}` } })),
+  );
+  return { a, b };
+}
+
 const authorizations = (server: TestServer) => server.requests.map((r) => r.headers.authorization);
 const spnOf = (request: RecordedRequest) => decodeToken(negotiateToken(request) ?? '')?.spn;
 const paths = (server: TestServer) => server.requests.map((r) => `${r.method} ${r.url}`);
@@ -121,13 +134,10 @@ describe.each<Adapter>(['http', 'fetch'])('redirects with the %s adapter', (adap
     );
 
     it('refuses a tokenless 302 to another host that answered our token; the other host gets nothing', async () => {
-      const b = await serve(
-        '127.0.0.2',
+      const { a, b } = await aRedirectingToB(
         publicSite(() => ({ status: 200, body: 'forged' })),
-      );
-      const a = await serve(
-        '127.0.0.1',
-        publicSite(() => ({ status: 302, headers: { Location: `${b.url}/data` } })),
+        publicSite,
+        '/data',
       );
       const { api } = client({ hosts: ['127.0.0.1', '127.0.0.2'] });
       const error = await kerberosAuthErrorOf(api.get(`${a.url}/data`));
@@ -165,13 +175,9 @@ describe.each<Adapter>(['http', 'fetch'])('redirects with the %s adapter', (adap
 
   describe('tokens on redirect hops', () => {
     it('sends no token to a host outside `hosts`, and the final URL is where users read it', async () => {
-      const b = await serve(
-        '127.0.0.2',
+      const { a, b } = await aRedirectingToB(
         publicSite(() => ({ status: 200, body: 'landed on B' })),
-      );
-      const a = await serve(
-        '127.0.0.1',
-        kerberosSite(() => ({ status: 302, headers: { Location: `${b.url}/landing` } })),
+        kerberosSite,
       );
       const { api } = client({ hosts: '127.0.0.1' });
       const response = await api.get(`${a.url}/start`);
@@ -185,13 +191,11 @@ describe.each<Adapter>(['http', 'fetch'])('redirects with the %s adapter', (adap
     });
 
     it.each([301, 302, 303, 307, 308])('sends each listed host its own token across a %i redirect', async (status) => {
-      const b = await serve(
-        '127.0.0.2',
+      const { a, b } = await aRedirectingToB(
         kerberosSite(() => ({ status: 200, body: 'B' })),
-      );
-      const a = await serve(
-        '127.0.0.1',
-        kerberosSite(() => ({ status, headers: { Location: `${b.url}/landing` } })),
+        kerberosSite,
+        '/landing',
+        status,
       );
       const { api } = client({ hosts: ['127.0.0.1', '127.0.0.2'] });
       await api.post(`${a.url}/start`, { some: 'body' });
@@ -200,13 +204,9 @@ describe.each<Adapter>(['http', 'fetch'])('redirects with the %s adapter', (adap
     });
 
     it('decides delegation and the SPN per hop; per-request options stay with their own host', async () => {
-      const b = await serve(
-        '127.0.0.2',
+      const { a, b } = await aRedirectingToB(
         kerberosSite(() => ({ status: 200, body: 'B' })),
-      );
-      const a = await serve(
-        '127.0.0.1',
-        kerberosSite(() => ({ status: 302, headers: { Location: `${b.url}/landing` } })),
+        kerberosSite,
       );
       const { api } = client({ hosts: ['127.0.0.1', '127.0.0.2'], delegate: '127.0.0.2' });
       await api.get(`${a.url}/start`, { kerberos: { spn: 'HTTP@custom.example' } });
@@ -217,11 +217,7 @@ describe.each<Adapter>(['http', 'fetch'])('redirects with the %s adapter', (adap
 
     it('answers a challenge at the end of a public redirect (B only listed) and does not send A again', async () => {
       const acceptor = fakeAcceptor();
-      const b = await serve('127.0.0.2', acceptor.handler);
-      const a = await serve(
-        '127.0.0.1',
-        publicSite(() => ({ status: 302, headers: { Location: `${b.url}/protected` } })),
-      );
+      const { a, b } = await aRedirectingToB(acceptor.handler, publicSite, '/protected');
       const { api } = client({ hosts: '127.0.0.2' });
       const { hook, hops } = callerHook();
       const response = await api.get(`${a.url}/start`, { beforeRedirect: hook });
@@ -236,12 +232,12 @@ describe.each<Adapter>(['http', 'fetch'])('redirects with the %s adapter', (adap
     });
 
     it('returns B’s 401 unchanged when B is not in `hosts`, with no token anywhere', async () => {
-      const b = await serve('127.0.0.2', (_request, response) => {
-        response.writeHead(401, { 'WWW-Authenticate': 'Negotiate' }).end('B says no');
-      });
-      const a = await serve(
-        '127.0.0.1',
-        publicSite(() => ({ status: 302, headers: { Location: `${b.url}/protected` } })),
+      const { a, b } = await aRedirectingToB(
+        (_request, response) => {
+          response.writeHead(401, { 'WWW-Authenticate': 'Negotiate' }).end('B says no');
+        },
+        publicSite,
+        '/protected',
       );
       const { api, gss } = client({ hosts: 'elsewhere.example' });
       const error = (await rejectionOf(api.get(`${a.url}/start`))) as AxiosError;
