@@ -63,8 +63,7 @@ export function planRequest(
     if (request.delegate && !listed) throw untrusted(host, spn, 'the request sets `kerberos.delegate: true`');
     delegate = request.delegate;
   }
-  const wantsPreemptive = request.preemptive ?? options.preemptive;
-  const adaptive = wantsPreemptive && !listed && allowed && memory.has(url.origin);
+  const preemptive = sendsUpFront(options, request, url, memory, listed);
   return buildPlan(options, {
     url,
     host,
@@ -72,9 +71,25 @@ export function planRequest(
     mutual: request.mutual ?? options.mutual ?? defaultMutual(url),
     delegate,
     allowed,
-    preemptive: (wantsPreemptive && listed) || adaptive,
-    adaptive,
+    preemptive,
+    adaptive: preemptive && !listed,
   });
+}
+
+/**
+ * Whether a request to `url` carries its token up front: a host in `hosts`, or, without
+ * `hosts`, an origin that asked for Negotiate before (adaptive). The request interceptor asks
+ * this before any SPN work; `planRequest` decides with it.
+ */
+export function sendsUpFront(
+  options: ResolvedOptions,
+  request: KerberosRequestOptions,
+  url: URL,
+  memory: OriginMemory,
+  listed = options.hosts?.matches(url) === true,
+): boolean {
+  if (!(request.preemptive ?? options.preemptive)) return false;
+  return options.hosts === undefined ? memory.has(url.origin) : listed;
 }
 
 /**

@@ -7,7 +7,7 @@ import { abortable } from '../core/timers';
 import { Negotiation, type TokenSource } from '../core/negotiation';
 import { callerRoute, pinProxy, proxyFor } from '../core/env-proxy';
 import { ORIGIN, type Party, PROXY } from '../core/party';
-import { planProxy, planRequest, type RequestPlan } from '../core/plan';
+import { planProxy, planRequest, sendsUpFront, type RequestPlan } from '../core/plan';
 import { takeOffCredentials } from '../core/session';
 import { Exchange, RequestState, setState, stateOf } from '../core/state';
 import { routeThroughTunnel } from '../core/tunnel-agent';
@@ -104,7 +104,7 @@ async function signForOrigin(
   if (state.exchange.secure && url.protocol === 'http:') return;
   // ── Session hook (session.ts): a request that can go on the origin's session gets no
   // token; one that would mint waits for a first handshake already under way. ──
-  const preempts = mayPreempt(ctx, requestOptions, url);
+  const preempts = sendsUpFront(ctx.options, requestOptions, url, ctx.memory);
   if (requestOptions.session !== false && ctx.options.hosts?.matches(url) !== false) {
     const onSession = ctx.sessions.use(config, state, url, requestOptions.session, preempts);
     if (onSession !== false && (await onSession)) return;
@@ -147,13 +147,6 @@ async function sign(
   const { negotiation, token } = await abortable(Negotiation.start(ctx.gss, plan, pool), config);
   config.headers.set(party.authorizationHeader, `Negotiate ${token}`);
   state.setNegotiation(party, negotiation);
-}
-
-/** Whether `planRequest` could decide to send a token up front; a cheap pre-check of it. */
-function mayPreempt(ctx: PluginContext, requestOptions: KerberosRequestOptions, url: URL): boolean {
-  if (!(requestOptions.preemptive ?? ctx.options.preemptive)) return false;
-  const { hosts } = ctx.options;
-  return hosts === undefined ? ctx.memory.has(url.origin) : hosts.matches(url);
 }
 
 async function signForProxy(
