@@ -6,7 +6,7 @@ import { stateOf } from './state';
 /** What a spent token is replaced with in responses and errors that reach the caller. */
 const REDACTED = 'Negotiate [redacted]';
 /** What session cookies (ours in `Cookie`, the server's in `Set-Cookie`) are replaced with. */
-export const REDACTED_COOKIE = '[redacted]';
+const REDACTED_COOKIE = '[redacted]';
 
 /**
  * Replaces the tokens of ours in `config.headers` by `Negotiate [redacted]`. They are spent

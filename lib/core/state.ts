@@ -6,7 +6,7 @@ import type { Party } from './party';
 import type { SessionLeader, SessionSend } from './session';
 
 /** axios's `beforeRedirect` hook, as the caller set it. */
-export type RedirectHook = NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
+type RedirectHook = NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
 
 /** What follow-redirects (axios's http adapter) allows when `maxRedirects` is unset. */
 export const DEFAULT_MAX_REDIRECTS = 21;
@@ -79,7 +79,7 @@ export class Exchange {
  * credentials from the request interceptor as a new request does (a redirect hop, or the same
  * hop again on a session another request renewed).
  */
-export type Sending = 'resend' | 'hop' | undefined;
+type Sending = 'resend' | 'hop' | undefined;
 
 /**
  * What one send of a config carries: the exchange it belongs to, the negotiation whose token

@@ -29,7 +29,7 @@ import { planProxy, proxyNotListed, type RequestPlan } from './plan';
  * keep-alive. Its `connect()` is async and meant to be extended, so the subclass mints a token
  * for each CONNECT, answers a 407 on a fresh connection and checks the proxy's final token.
  */
-export class KerberosTunnelAgent extends HttpsProxyAgent<string> {
+class KerberosTunnelAgent extends HttpsProxyAgent<string> {
   /** The Proxy-Authorization value for the CONNECT being written; read once, synchronously. */
   #header: string | undefined;
 
