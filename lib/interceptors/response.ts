@@ -1,4 +1,4 @@
-import { isAxiosError, type AxiosError, type AxiosResponse } from 'axios';
+import { isAxiosError, type AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { abortable } from '../core/timers';
 import { callerAuthorizes, callerAuthorizesProxy } from '../core/caller-auth';
 import { own } from '../core/config';
@@ -63,7 +63,8 @@ async function handleResponse(
       // Most responses are neither a challenge nor a redirect: they skip those steps without
       // waiting on a promise for each.
       const { status } = response;
-      const answered = status === 401 || status === 407 ? await answerChallenge(ctx, response, state) : undefined;
+      const challenger = status === 401 ? ORIGIN : status === 407 ? PROXY : undefined;
+      const answered = challenger ? await answerChallenge(ctx, response, state, challenger) : undefined;
       if (answered !== undefined) return answered;
       await verify(ctx, response, state);
       const followed = isRedirect(status) ? await followRedirect(ctx, response, state) : undefined;
@@ -90,14 +91,14 @@ async function answerChallenge(
   ctx: PluginContext,
   response: AxiosResponse,
   state: RequestState,
+  party: Party,
 ): Promise<AxiosResponse | undefined> {
-  const party = response.status === 401 ? ORIGIN : response.status === 407 ? PROXY : undefined;
-  if (party === undefined) return undefined;
   const offer = readNegotiate(response.headers[party.challengeHeader]);
   if (offer.kind === 'absent') return undefined;
   const config = response.config;
   // For a chain axios followed, the proxy and the target are the last hop's.
-  const url = party === PROXY ? proxyFor(config, responseUrl(response)) : responseUrl(response);
+  const target = responseUrl(response);
+  const url = party === PROXY ? proxyFor(config, target) : target;
   if (url === undefined) return undefined;
   const previous = state.negotiation(party);
   debug('%d from %s: Negotiate %s, round %d', party.status, url.origin, offer.kind, previous?.rounds ?? 0);
@@ -123,7 +124,7 @@ async function answerChallenge(
     if (party === ORIGIN ? callerAuthorizes(config) : callerAuthorizesProxy(config)) return undefined;
     // After an https hop, a token never goes to plain http.
     if (party === ORIGIN && state.exchange.secure && url.protocol === 'http:') return undefined;
-    const plan = await planFor(ctx, response, url, party);
+    const plan = await planFor(ctx, config, target, url, party);
     if (plan === undefined || !plan.allowed) {
       debug('not answering %s: not in %s', url.origin, party.allowlist);
       // A proxy asking for Kerberos gets a typed error naming it, never a bare 407.
@@ -142,11 +143,11 @@ async function answerChallenge(
 
 async function planFor(
   ctx: PluginContext,
-  response: AxiosResponse,
+  config: InternalAxiosRequestConfig,
+  target: URL | undefined,
   url: URL,
   party: Party,
 ): Promise<RequestPlan | undefined> {
-  const config = response.config;
   const requestOptions = resolveRequestOptions(own(config, 'kerberos'));
   if (requestOptions === false) return undefined;
   if (party === PROXY) {
@@ -154,7 +155,7 @@ async function planFor(
     // A 407 to an https: request answered a CONNECT the plugin did not send: axios's own, for
     // an unlisted proxy (the typed error follows), or the caller's own proxy agent's, where a
     // Proxy-Authorization header would go inside the tunnel, to the origin.
-    return plan.allowed && responseUrl(response)?.protocol !== 'http:' ? undefined : plan;
+    return plan.allowed && target?.protocol !== 'http:' ? undefined : plan;
   }
   // A host outside `hosts` is not answered: no SPN work (CNAME lookup, `spn` function) for it.
   if (ctx.options.hosts?.matches(url) === false) return undefined;
