@@ -199,7 +199,7 @@ function pad(text, width, align) {
 }
 
 /** Aligned plain-text columns. */
-function textTable(header, rows, aligns) {
+export function textTable(header, rows, aligns) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) =>
     cells
@@ -210,7 +210,7 @@ function textTable(header, rows, aligns) {
 }
 
 /** A Markdown table; `prettier --write` aligns it afterwards. */
-function markdownTable(header, rows, aligns) {
+export function markdownTable(header, rows, aligns) {
   const line = (cells) => `| ${cells.join(' | ')} |`;
   return [line(header), line(aligns.map((a) => (a === 'right' ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }

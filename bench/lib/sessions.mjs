@@ -13,6 +13,7 @@ import { countAccessLog } from './access-log.mjs';
 import { handWrittenGet, runNodeBatch } from './node-contenders.mjs';
 import { curlContender } from './external.mjs';
 import { addBatch, newRecord, summarize } from './stats.mjs';
+import { markdownTable, textTable } from './report.mjs';
 
 const RUN = Date.now().toString(36);
 const REALM_SH = fileURLToPath(new URL('../../scripts/realm.sh', import.meta.url));
@@ -183,12 +184,8 @@ export function renderSessions(results, contenders, markdown) {
   return `${lines[0]}\n\n${lines.slice(1).join(markdown ? '\n\n' : '\n')}`;
 }
 
+/** The report's tables; the first two columns (contender, location) left-aligned, figures right. */
 function table(header, rows, markdown) {
-  if (markdown) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map((_, i) => (i < 2 ? '---' : '---:'))), ...rows.map(line)].join('\n');
-  }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const pad = (cells) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-  return [pad(header), ...rows.map(pad)].join('\n');
+  const aligns = header.map((_, i) => (i < 2 ? 'left' : 'right'));
+  return (markdown ? markdownTable : textTable)(header, rows, aligns);
 }
